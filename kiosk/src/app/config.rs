@@ -1,0 +1,99 @@
+//! The kiosk's configuration: one typed struct, loaded once at start.
+//!
+//! Read from `--config FILE`, else `$KIOSK_CONFIG`, else `/etc/kiosk/kiosk.toml`; a missing
+//! default file means defaults. Every field has a default, so a config names only what differs.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Orientation {
+    Portrait,
+    Landscape,
+}
+
+impl Orientation {
+    /// The panel's size in physical pixels.
+    pub fn size(self) -> (u32, u32) {
+        match self {
+            Orientation::Portrait => (1080, 1920),
+            Orientation::Landscape => (1920, 1080),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where store generations live.
+    pub data_dir: PathBuf,
+    pub orientation: Orientation,
+    /// Seconds without a touch before the "need more time?" prompt.
+    pub idle_timeout_secs: u64,
+    /// Seconds the prompt stays before the kiosk returns home and forgets the session.
+    pub idle_prompt_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: std::env::var_os("KIOSK_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| "/var/lib/kiosk".into()),
+            orientation: Orientation::Portrait,
+            idle_timeout_secs: 60,
+            idle_prompt_secs: 20,
+        }
+    }
+}
+
+const DEFAULT_PATH: &str = "/etc/kiosk/kiosk.toml";
+
+impl Config {
+    pub fn load(explicit: Option<&Path>) -> Result<Config> {
+        let env = std::env::var_os("KIOSK_CONFIG").map(PathBuf::from);
+        let (path, required) = match (explicit, env) {
+            (Some(p), _) => (p.to_owned(), true),
+            (None, Some(p)) => (p, true),
+            (None, None) => (PathBuf::from(DEFAULT_PATH), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(e).with_context(|| format!("reading config {}", path.display())),
+        };
+        let mut config: Config = toml::from_str(&text).with_context(|| format!("config {}", path.display()))?;
+        // A relative data_dir is relative to the config file, so a checkout's demo config works
+        // from any working directory.
+        if config.data_dir.is_relative() {
+            config.data_dir = path.parent().unwrap_or(Path::new(".")).join(&config.data_dir);
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.idle_timeout_secs < 10 {
+            bail!("idle_timeout_secs = {}: residents need at least 10 s to read", self.idle_timeout_secs);
+        }
+        if self.idle_prompt_secs < 20 {
+            bail!("idle_prompt_secs = {}: the prompt must stay at least 20 s (WCAG 2.2.1)", self.idle_prompt_secs);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_unknown_fields_and_short_prompts() {
+        assert!(toml::from_str::<Config>("idle_timout_secs = 5").is_err());
+        let c: Config = toml::from_str("idle_prompt_secs = 5").unwrap();
+        assert!(c.validate().is_err());
+        let c: Config = toml::from_str("orientation = \"landscape\"").unwrap();
+        assert_eq!(c.orientation.size(), (1920, 1080));
+    }
+}

@@ -1,0 +1,3 @@
+//! Wiring: configuration, start-up and the resident's session.
+
+pub mod config;

@@ -1,0 +1,175 @@
+//! Content bundle v1: what travels from the technician to the kiosk.
+//!
+//! ```text
+//! BUNDLE/
+//!   manifest.json          format, content version, created-at, deployment, files[]
+//!   laws/<sha256>.json     one law each, named by the hash of its bytes
+//! ```
+//! Files are content-addressed, so a one-law edit changes exactly that law's file and the
+//! manifest; a kiosk (or a sync mirror) fetches and re-indexes only what changed.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::law::LawDoc;
+use super::source::{ContentSource, Deployment};
+
+/// The bundle format this firmware writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// A manifest larger than this is not a manifest.
+const MAX_MANIFEST_BYTES: u64 = 16 << 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub content_version: String,
+    pub created_at: String,
+    pub deployment: Deployment,
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub kind: FileKind,
+    pub size: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    Law,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What `build` did.
+pub struct BuildReport {
+    pub manifest: Manifest,
+    pub written: usize,
+    pub reused: usize,
+}
+
+/// Compiles a content source into a bundle directory. Files already present with the right hash
+/// are kept as they are; files the new manifest no longer names are removed.
+pub fn build(source: &ContentSource, out: &Path, content_version: Option<&str>) -> Result<BuildReport> {
+    let laws_dir = out.join("laws");
+    std::fs::create_dir_all(&laws_dir).with_context(|| format!("creating {}", laws_dir.display()))?;
+    let (mut files, mut written, mut reused) = (Vec::new(), 0, 0);
+    for law in &source.laws {
+        let bytes = serde_json::to_vec(law)?;
+        let hash = sha256_hex(&bytes);
+        let path = format!("laws/{hash}.json");
+        let target = out.join(&path);
+        if std::fs::metadata(&target).is_ok_and(|m| m.len() == bytes.len() as u64) {
+            reused += 1;
+        } else {
+            write_atomically(&target, &bytes)?;
+            written += 1;
+        }
+        files.push(FileEntry { path, kind: FileKind::Law, size: bytes.len() as u64, sha256: hash });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    let now = chrono::Utc::now();
+    let digest = sha256_hex(files.iter().map(|f| f.sha256.as_str()).collect::<String>().as_bytes());
+    let manifest = Manifest {
+        format: FORMAT_VERSION,
+        content_version: content_version
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{}-{}", now.format("%Y%m%d"), &digest[..8])),
+        created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        deployment: source.deployment.clone(),
+        files,
+    };
+    write_atomically(&out.join("manifest.json"), &serde_json::to_vec_pretty(&manifest)?)?;
+    // Stale files of an earlier build would only confuse a mirror: drop what is not named.
+    let named: BTreeSet<PathBuf> = manifest.files.iter().map(|f| out.join(&f.path)).collect();
+    for entry in std::fs::read_dir(&laws_dir)? {
+        let p = entry?.path();
+        if !named.contains(&p) {
+            std::fs::remove_file(&p)?;
+        }
+    }
+    Ok(BuildReport { manifest, written, reused })
+}
+
+/// Writes a file so that a crash leaves either the old or the new bytes, never half of them.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    let mut f = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
+    Ok(())
+}
+
+/// A bundle whose manifest has been read and whose files all exist with the right sizes.
+/// File contents are checked when they are read ([`OpenBundle::read_law`]), so an install reads
+/// only what the store lacks.
+pub struct OpenBundle {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+}
+
+impl OpenBundle {
+    pub fn open(dir: &Path) -> Result<OpenBundle> {
+        let path = dir.join("manifest.json");
+        let meta = std::fs::metadata(&path).with_context(|| format!("{}: no manifest.json", dir.display()))?;
+        if meta.len() > MAX_MANIFEST_BYTES {
+            bail!("{}: manifest.json is {} bytes, larger than any real manifest", dir.display(), meta.len());
+        }
+        let bytes = std::fs::read(&path)?;
+        let text = std::str::from_utf8(&bytes).context("manifest.json: invalid UTF-8")?;
+        // Read the format first, so a future format gets a clear word rather than a field error.
+        let probe: serde_json::Value = serde_json::from_str(text).context("manifest.json: malformed JSON")?;
+        match probe.get("format").and_then(|v| v.as_u64()) {
+            Some(v) if v == FORMAT_VERSION as u64 => {}
+            Some(v) => bail!("unknown bundle format version {v}: this kiosk reads format {FORMAT_VERSION}"),
+            None => bail!("manifest.json: no format version"),
+        }
+        let manifest: Manifest = serde_json::from_value(probe).context("manifest.json: malformed manifest")?;
+        for f in &manifest.files {
+            if !is_safe_relative(&f.path) {
+                bail!("manifest names an unsafe path {:?}", f.path);
+            }
+            if f.sha256.len() != 64 || !f.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                bail!("{}: {:?} is not a sha256", f.path, f.sha256);
+            }
+            let size = std::fs::metadata(dir.join(&f.path))
+                .with_context(|| format!("{}: missing from the bundle", f.path))?
+                .len();
+            if size != f.size {
+                bail!("{}: truncated or altered: {} bytes, the manifest says {}", f.path, size, f.size);
+            }
+        }
+        Ok(OpenBundle { dir: dir.to_owned(), manifest })
+    }
+
+    /// Reads one law file, checking its hash, its encoding and its JSON.
+    pub fn read_law(&self, entry: &FileEntry) -> Result<LawDoc> {
+        let bytes = std::fs::read(self.dir.join(&entry.path)).with_context(|| format!("reading {}", entry.path))?;
+        if bytes.len() as u64 != entry.size {
+            bail!("{}: truncated: {} bytes, the manifest says {}", entry.path, bytes.len(), entry.size);
+        }
+        let hash = sha256_hex(&bytes);
+        if hash != entry.sha256 {
+            bail!("{}: hash mismatch: file is {}, the manifest says {}", entry.path, hash, entry.sha256);
+        }
+        let text = std::str::from_utf8(&bytes).with_context(|| format!("{}: invalid UTF-8", entry.path))?;
+        serde_json::from_str(text).with_context(|| format!("{}: malformed JSON law record", entry.path))
+    }
+}
+
+fn is_safe_relative(p: &str) -> bool {
+    let path = Path::new(p);
+    !p.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)))
+}

@@ -1,0 +1,103 @@
+//! Pinyin input without an IME: candidate words drawn from the installed corpus.
+//!
+//! After every install the store rebuilds a small lexicon: law short names, heading words
+//! (婚姻家庭, 劳动合同), the hall's hot topics, and the bigrams the article index holds in
+//! enough articles to be words rather than accidents. Each word carries its toneless pinyin and
+//! its initials, so `minfadian`, `minfad` and `mfd` all reach 民法典, and `gongshang` offers both
+//! 工伤 and 工商.
+
+use anyhow::Result;
+use pinyin::ToPinyin;
+use rusqlite::{params, Connection, Transaction};
+
+/// Topics a hall's visitors ask about most; also the search screen's one-tap buttons.
+pub const HOT_TOPICS: [&str; 8] = ["劳动争议", "婚姻家庭", "借贷", "交通事故", "继承", "房屋租赁", "消费维权", "法律援助"];
+
+/// Words behind the hot topics that residents also type directly.
+const EVERYDAY_WORDS: [&str; 16] = [
+    "离婚", "工资", "拖欠", "工伤", "借款", "抚养", "赡养", "遗嘱", "租赁", "欠款", "赔偿", "合同", "彩礼", "家暴", "押金", "调解",
+];
+
+/// Characters that make a bigram a fragment of grammar rather than a word (的规, 或者由 …).
+const FUNCTION_CHARS: &str = "的了和与或及在是为之其等对于由向并不以被将从所该此这者也而但则即如若因按把给";
+
+/// A bigram must occur in this many articles to be offered as a word.
+const MIN_BIGRAM_ARTICLES: i64 = 8;
+
+/// Toneless pinyin of a word and its initials; `None` if a character has no pinyin.
+pub fn pinyin_of(word: &str) -> Option<(String, String)> {
+    let (mut full, mut initials) = (String::new(), String::new());
+    for p in word.to_pinyin() {
+        let p = p?;
+        full.push_str(p.plain());
+        initials.push_str(p.first_letter());
+    }
+    (!full.is_empty()).then_some((full, initials))
+}
+
+/// Recomputes the lexicon from what the store now holds.
+pub fn rebuild(tx: &Transaction) -> Result<()> {
+    tx.execute("DELETE FROM lexicon", [])?;
+    let mut words: Vec<(String, i64)> = Vec::new();
+    for w in HOT_TOPICS.iter().chain(EVERYDAY_WORDS.iter()) {
+        words.push((w.to_string(), 1_000_000));
+    }
+    {
+        let mut st = tx.prepare("SELECT short_name, core FROM laws")?;
+        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (name, core) = row?;
+            if name.chars().count() <= 12 {
+                words.push((name, if core != 0 { 500_000 } else { 50_000 }));
+            }
+        }
+        let mut st = tx.prepare("SELECT text FROM blocks WHERE kind = 0")?;
+        for row in st.query_map([], |r| r.get::<_, String>(0))? {
+            let text = row?;
+            // 第五编 婚姻家庭 → 婚姻家庭; 第三章 劳动合同的履行和变更 → skipped, too long to be a word.
+            let word = text.split_whitespace().last().unwrap_or("").to_owned();
+            let n = word.chars().count();
+            if (2..=6).contains(&n) && !word.starts_with('第') {
+                words.push((word, 20_000));
+            }
+        }
+        // fts5vocab lists each bigram of the article index with the number of articles holding it.
+        tx.execute_batch("CREATE VIRTUAL TABLE temp.bi_vocab USING fts5vocab(main, article_bi, 'row');")?;
+        let mut st = tx.prepare("SELECT term, doc FROM temp.bi_vocab WHERE doc >= ?1")?;
+        for row in st.query_map([MIN_BIGRAM_ARTICLES], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (term, docs) = row?;
+            if term.chars().count() == 2 && term.chars().all(|c| !c.is_ascii() && !FUNCTION_CHARS.contains(c)) {
+                words.push((term, docs));
+            }
+        }
+        drop(st);
+        tx.execute_batch("DROP TABLE temp.bi_vocab;")?;
+    }
+    let mut ins = tx.prepare(
+        "INSERT INTO lexicon(word, full, initials, weight) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(word) DO UPDATE SET weight = max(weight, excluded.weight)",
+    )?;
+    for (word, weight) in words {
+        if let Some((full, initials)) = pinyin_of(&word) {
+            ins.execute(params![word, full, initials, weight])?;
+        }
+    }
+    Ok(())
+}
+
+/// Words whose pinyin or initials start with `letters`; exact matches first, then by weight.
+pub fn candidates(conn: &Connection, letters: &str, limit: usize) -> Result<Vec<String>> {
+    let key: String = letters.chars().filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_lowercase()).collect();
+    if key.is_empty() {
+        return Ok(Vec::new());
+    }
+    let upper = format!("{key}{{"); // '{' sorts right after 'z': [key, upper) is the prefix range
+    let mut st = conn.prepare_cached(
+        "SELECT word FROM (
+           SELECT word, full, initials, weight FROM lexicon WHERE full >= ?1 AND full < ?2
+           UNION
+           SELECT word, full, initials, weight FROM lexicon WHERE initials >= ?1 AND initials < ?2)
+         ORDER BY (full = ?1 OR initials = ?1) DESC, weight DESC, length(word), word LIMIT ?3",
+    )?;
+    let rows = st.query_map(params![key, upper, limit as i64], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

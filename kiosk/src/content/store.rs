@@ -1,0 +1,508 @@
+//! The kiosk's local content store: SQLite generations built from bundles, on the kiosk.
+//!
+//! ```text
+//! DATA_DIR/
+//!   current -> generations/gen-000007     (a symlink, replaced by rename: the atomic switch)
+//!   generations/gen-000006/content.db     (the previous generation, kept for roll-back)
+//!   generations/gen-000007/content.db
+//!   install.lock
+//! ```
+//! An install copies the current database into a new, not yet visible generation, applies only
+//! what the bundle changed (documents are keyed by the sha256 of their bundle file), syncs it to
+//! disk and then swaps the `current` link. A crash or kill -9 at any point leaves `current`
+//! pointing at a complete generation; the half-built one is swept at the next install.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use super::bundle::{FileKind, OpenBundle};
+use super::law::{Block, LawDoc, Status};
+use super::lexicon;
+use super::search::{self, SearchResults};
+use super::source::Deployment;
+use super::tokenize::index_tokens;
+
+const SCHEMA: &str = r#"
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE laws(
+  doc INTEGER PRIMARY KEY,          -- also the title index rowid
+  hash TEXT NOT NULL UNIQUE,        -- sha256 of the bundle file: the incremental-install key
+  law_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  short_name TEXT NOT NULL,
+  category TEXT NOT NULL,
+  level TEXT NOT NULL,
+  status TEXT NOT NULL,
+  core INTEGER NOT NULL,
+  publish_date TEXT,
+  effective_date TEXT,
+  history TEXT NOT NULL,            -- JSON array of adoption/amendment lines
+  article_count INTEGER NOT NULL
+);
+CREATE INDEX laws_category ON laws(category);
+CREATE TABLE blocks(
+  doc INTEGER NOT NULL,
+  seq INTEGER NOT NULL,             -- reading order within the law
+  kind INTEGER NOT NULL,            -- 0 heading, 1 article, 2 paragraph
+  level INTEGER NOT NULL,           -- heading level (1 = outermost); 0 otherwise
+  label TEXT NOT NULL,              -- 第X条, or ''
+  number INTEGER NOT NULL,          -- article number, 0 otherwise
+  text TEXT NOT NULL,
+  fts INTEGER,                      -- rowid in the article indexes; NULL for headings
+  PRIMARY KEY(doc, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX blocks_fts ON blocks(fts);
+-- Article rowids sort by priority group, so "core laws in force first" is a rowid range.
+CREATE VIRTUAL TABLE article_bi USING fts5(t, content='', contentless_delete=1, tokenize='ascii', detail='full');
+CREATE VIRTUAL TABLE article_uni USING fts5(t, content='', contentless_delete=1, tokenize='ascii', detail='none');
+CREATE VIRTUAL TABLE title_fts USING fts5(bi, uni, content='', contentless_delete=1, tokenize='ascii');
+CREATE TABLE lexicon(word TEXT PRIMARY KEY, full TEXT NOT NULL, initials TEXT NOT NULL, weight INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX lexicon_full ON lexicon(full);
+CREATE INDEX lexicon_initials ON lexicon(initials);
+"#;
+
+/// Ranking groups, in the order results are shown; each owns a range of article rowids.
+pub const GROUP_COUNT: i64 = 6;
+const GROUP_SHIFT: u32 = 40;
+const DOC_SHIFT: u32 = 16;
+
+/// The priority group of a law. In force before amended before repealed; among texts in force,
+/// the hall's core laws first, and statutes (法律, 宪法) before the regulations and judicial
+/// interpretations that implement them: a resident asking about unpaid wages should meet
+/// 劳动合同法 before a 条例 that repeats the words more often.
+pub fn group_of(status: Status, core: bool, level: &str) -> i64 {
+    let statute = matches!(level, "法律" | "宪法");
+    match (status, core, statute) {
+        (Status::InForce, true, true) => 0,
+        (Status::InForce, true, false) => 1,
+        (Status::InForce, false, true) => 2,
+        (Status::InForce, false, false) => 3,
+        (Status::Amended, _, _) => 4,
+        (Status::Repealed, _, _) => 5,
+    }
+}
+
+/// Rowid range `[lo, hi)` of a ranking group.
+pub fn group_range(group: i64) -> (i64, i64) {
+    (group << GROUP_SHIFT, (group + 1) << GROUP_SHIFT)
+}
+
+/// What the store serves: its content version and deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreInfo {
+    pub generation: u64,
+    pub content_version: String,
+    pub created_at: String,
+    pub deployment: Deployment,
+    pub law_count: i64,
+    pub article_count: i64,
+}
+
+/// A law as lists and the reader show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LawSummary {
+    pub doc: i64,
+    pub title: String,
+    pub short_name: String,
+    pub category: String,
+    pub status: Status,
+    pub core: bool,
+    pub publish_date: Option<String>,
+    pub effective_date: Option<String>,
+    pub history: Vec<String>,
+    pub article_count: i64,
+}
+
+/// One block of a law as the reader shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockRow {
+    pub seq: i64,
+    pub kind: BlockKind,
+    pub level: i64,
+    pub label: String,
+    pub number: i64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Heading,
+    Article,
+    Paragraph,
+}
+
+/// What an install did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallReport {
+    pub generation: u64,
+    pub content_version: String,
+    pub added: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+/// A read-only view of one store generation.
+pub struct Store {
+    conn: Connection,
+    generation_dir: PathBuf,
+    info: StoreInfo,
+}
+
+impl Store {
+    /// Opens the generation `DATA_DIR/current` points at.
+    pub fn open(data_dir: &Path) -> Result<Store> {
+        let link = data_dir.join("current");
+        let target = std::fs::read_link(&link).with_context(|| {
+            format!("{}: no content installed (run `kiosk bundle install BUNDLE`)", data_dir.display())
+        })?;
+        let generation_dir = data_dir.join(target);
+        let conn = Connection::open_with_flags(
+            generation_dir.join("content.db"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("opening {}", generation_dir.display()))?;
+        let info = read_info(&conn)?;
+        Ok(Store { conn, generation_dir, info })
+    }
+
+    pub fn info(&self) -> &StoreInfo {
+        &self.info
+    }
+
+    /// True when an install has switched `current` since this store was opened.
+    pub fn is_stale(&self, data_dir: &Path) -> bool {
+        std::fs::read_link(data_dir.join("current")).map(|t| data_dir.join(t)).ok().as_deref()
+            != Some(self.generation_dir.as_path())
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Categories with their law counts, core-heavy categories first.
+    pub fn categories(&self) -> Result<Vec<(String, i64)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT category, count(*), sum(core) FROM laws GROUP BY category ORDER BY sum(core) DESC, count(*) DESC, category",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The laws of a category: core first, in force first, newest first.
+    pub fn laws_in_category(&self, category: &str) -> Result<Vec<LawSummary>> {
+        let sql = format!(
+            "SELECT {LAW_COLUMNS} FROM laws WHERE category = ?1 ORDER BY core DESC, \
+             CASE status WHEN '有效' THEN 0 WHEN '已修改' THEN 1 ELSE 2 END, publish_date DESC, title"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map([category], law_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn law(&self, doc: i64) -> Result<LawSummary> {
+        let sql = format!("SELECT {LAW_COLUMNS} FROM laws WHERE doc = ?1");
+        self.conn.query_row(&sql, [doc], law_from_row).with_context(|| format!("no law {doc}"))
+    }
+
+    /// The law whose short name or title is exactly `name`.
+    pub fn law_by_name(&self, name: &str) -> Result<Option<LawSummary>> {
+        let sql = format!(
+            "SELECT {LAW_COLUMNS} FROM laws WHERE short_name = ?1 OR title = ?1 \
+             ORDER BY core DESC, CASE status WHEN '有效' THEN 0 ELSE 1 END LIMIT 1"
+        );
+        Ok(self.conn.query_row(&sql, [name], law_from_row).optional()?)
+    }
+
+    /// Every block of a law in reading order.
+    pub fn blocks(&self, doc: i64) -> Result<Vec<BlockRow>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT seq, kind, level, label, number, text FROM blocks WHERE doc = ?1 ORDER BY seq")?;
+        let rows = st.query_map([doc], block_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The block of article number `number` (第`number`条) in a law.
+    pub fn article_seq(&self, doc: i64, number: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq FROM blocks WHERE doc = ?1 AND kind = 1 AND number = ?2 ORDER BY seq LIMIT 1",
+                [doc, number],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn search(&self, query: &str, limit: usize) -> Result<SearchResults> {
+        search::search(&self.conn, query, limit)
+    }
+
+    /// Words from the corpus whose pinyin (full or initials) starts with `letters`.
+    pub fn pinyin_candidates(&self, letters: &str, limit: usize) -> Result<Vec<String>> {
+        lexicon::candidates(&self.conn, letters, limit)
+    }
+
+    /// Installs a bundle as a new generation and switches to it. Only the documents the store does
+    /// not already hold are read and indexed; those it holds but the bundle lacks are removed.
+    pub fn install(data_dir: &Path, bundle_dir: &Path) -> Result<InstallReport> {
+        let bundle = OpenBundle::open(bundle_dir)?;
+        std::fs::create_dir_all(data_dir.join("generations"))
+            .with_context(|| format!("creating {}", data_dir.display()))?;
+        let lock = std::fs::File::create(data_dir.join("install.lock"))?;
+        lock.lock().context("waiting for another install to finish")?;
+
+        let generations = data_dir.join("generations");
+        let current = std::fs::read_link(data_dir.join("current")).ok().map(|t| data_dir.join(t));
+        let next = sweep_and_next_generation(&generations, current.as_deref())?;
+        let building = generations.join(format!("gen-{next:06}.partial"));
+        std::fs::create_dir_all(&building)?;
+        let db_path = building.join("content.db");
+        if let Some(cur) = &current {
+            std::fs::copy(cur.join("content.db"), &db_path).context("copying the current generation")?;
+        }
+        let mut conn = Connection::open(&db_path)?;
+        // This file is invisible until the switch, and synced before it: no journal needed.
+        conn.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;")?;
+        if current.is_none() {
+            conn.execute_batch(SCHEMA)?;
+        }
+        let report = apply_bundle(&mut conn, &bundle, next)?;
+        conn.execute_batch("PRAGMA optimize;")?;
+        drop(conn);
+        sync_path(&db_path)?;
+        sync_path(&building)?;
+
+        let final_dir = generations.join(format!("gen-{next:06}"));
+        std::fs::rename(&building, &final_dir)?;
+        sync_path(&generations)?;
+        switch_current(data_dir, &format!("generations/gen-{next:06}"))?;
+        // Keep the generation we just left, for roll-back; older ones go.
+        for entry in std::fs::read_dir(&generations)? {
+            let p = entry?.path();
+            if p != final_dir && Some(&p) != current.as_ref() {
+                std::fs::remove_dir_all(&p).ok();
+            }
+        }
+        Ok(report)
+    }
+}
+
+const LAW_COLUMNS: &str =
+    "doc, title, short_name, category, status, core, publish_date, effective_date, history, article_count";
+
+fn law_from_row(r: &rusqlite::Row) -> rusqlite::Result<LawSummary> {
+    let status: String = r.get(4)?;
+    let history: String = r.get(8)?;
+    Ok(LawSummary {
+        doc: r.get(0)?,
+        title: r.get(1)?,
+        short_name: r.get(2)?,
+        category: r.get(3)?,
+        status: Status::parse(&status).unwrap_or(Status::InForce),
+        core: r.get::<_, i64>(5)? != 0,
+        publish_date: r.get(6)?,
+        effective_date: r.get(7)?,
+        history: serde_json::from_str(&history).unwrap_or_default(),
+        article_count: r.get(9)?,
+    })
+}
+
+fn block_from_row(r: &rusqlite::Row) -> rusqlite::Result<BlockRow> {
+    Ok(BlockRow {
+        seq: r.get(0)?,
+        kind: match r.get::<_, i64>(1)? {
+            0 => BlockKind::Heading,
+            1 => BlockKind::Article,
+            _ => BlockKind::Paragraph,
+        },
+        level: r.get(2)?,
+        label: r.get(3)?,
+        number: r.get(4)?,
+        text: r.get(5)?,
+    })
+}
+
+fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+fn read_info(conn: &Connection) -> Result<StoreInfo> {
+    let get = |k: &str| -> Result<String> { meta(conn, k)?.with_context(|| format!("store has no {k}")) };
+    let deployment: Deployment = serde_json::from_str(&get("deployment")?)?;
+    let (law_count, article_count) = conn.query_row(
+        "SELECT count(*), coalesce(sum(article_count), 0) FROM laws",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(StoreInfo {
+        generation: get("generation")?.parse()?,
+        content_version: get("content_version")?,
+        created_at: get("created_at")?,
+        deployment,
+        law_count,
+        article_count,
+    })
+}
+
+/// Removes half-built generations left by a crash; returns the next generation number.
+fn sweep_and_next_generation(generations: &Path, current: Option<&Path>) -> Result<u64> {
+    let mut highest = 0;
+    for entry in std::fs::read_dir(generations)? {
+        let p = entry?.path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        if name.ends_with(".partial") {
+            std::fs::remove_dir_all(&p).with_context(|| format!("sweeping {}", p.display()))?;
+            continue;
+        }
+        if let Some(n) = name.strip_prefix("gen-").and_then(|n| n.parse::<u64>().ok()) {
+            highest = highest.max(n);
+        }
+    }
+    if let Some(cur) = current {
+        if !cur.join("content.db").exists() {
+            bail!("{}: the current generation is missing its database", cur.display());
+        }
+    }
+    Ok(highest + 1)
+}
+
+/// Points `current` at `target` by renaming a fresh symlink over it: atomic on POSIX.
+fn switch_current(data_dir: &Path, target: &str) -> Result<()> {
+    let tmp = data_dir.join("current.next");
+    let _ = std::fs::remove_file(&tmp);
+    std::os::unix::fs::symlink(target, &tmp)?;
+    std::fs::rename(&tmp, data_dir.join("current"))?;
+    sync_path(data_dir)
+}
+
+/// fsync for a file or a directory (a rename is durable only once its directory is synced).
+fn sync_path(p: &Path) -> Result<()> {
+    std::fs::File::open(p)?.sync_all().with_context(|| format!("syncing {}", p.display()))
+}
+
+fn apply_bundle(conn: &mut Connection, bundle: &OpenBundle, generation: u64) -> Result<InstallReport> {
+    let tx = conn.transaction()?;
+    let held: HashMap<String, i64> = {
+        let mut st = tx.prepare("SELECT hash, doc FROM laws")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let wanted: HashSet<&str> = bundle
+        .manifest
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::Law)
+        .map(|f| f.sha256.as_str())
+        .collect();
+
+    let mut removed = 0;
+    for (hash, doc) in &held {
+        if !wanted.contains(hash.as_str()) {
+            remove_doc(&tx, *doc)?;
+            removed += 1;
+        }
+    }
+    let mut next_doc: i64 = meta(&tx, "next_doc")?.map(|v| v.parse()).transpose()?.unwrap_or(1);
+    let (mut added, mut unchanged) = (0, 0);
+    for entry in bundle.manifest.files.iter().filter(|f| f.kind == FileKind::Law) {
+        if held.contains_key(&entry.sha256) {
+            unchanged += 1;
+            continue;
+        }
+        let law = bundle.read_law(entry)?;
+        insert_doc(&tx, next_doc, &entry.sha256, &law)?;
+        next_doc += 1;
+        added += 1;
+    }
+    let m = &bundle.manifest;
+    for (k, v) in [
+        ("generation", generation.to_string()),
+        ("content_version", m.content_version.clone()),
+        ("created_at", m.created_at.clone()),
+        ("deployment", serde_json::to_string(&m.deployment)?),
+        ("next_doc", next_doc.to_string()),
+    ] {
+        tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", [k, v.as_str()])?;
+    }
+    if added + removed > 0 {
+        lexicon::rebuild(&tx)?;
+        // Merge index segments so queries read one b-tree per column.
+        tx.execute_batch(
+            "INSERT INTO article_bi(article_bi) VALUES('optimize');
+             INSERT INTO article_uni(article_uni) VALUES('optimize');
+             INSERT INTO title_fts(title_fts) VALUES('optimize');",
+        )?;
+    }
+    tx.commit()?;
+    Ok(InstallReport { generation, content_version: m.content_version.clone(), added, removed, unchanged })
+}
+
+fn remove_doc(tx: &rusqlite::Transaction, doc: i64) -> Result<()> {
+    {
+        let mut st = tx.prepare("SELECT fts FROM blocks WHERE doc = ?1 AND fts IS NOT NULL")?;
+        let rowids: Vec<i64> = st.query_map([doc], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut del_bi = tx.prepare_cached("DELETE FROM article_bi WHERE rowid = ?1")?;
+        let mut del_uni = tx.prepare_cached("DELETE FROM article_uni WHERE rowid = ?1")?;
+        for id in rowids {
+            del_bi.execute([id])?;
+            del_uni.execute([id])?;
+        }
+    }
+    tx.execute("DELETE FROM title_fts WHERE rowid = ?1", [doc])?;
+    tx.execute("DELETE FROM blocks WHERE doc = ?1", [doc])?;
+    tx.execute("DELETE FROM laws WHERE doc = ?1", [doc])?;
+    Ok(())
+}
+
+fn insert_doc(tx: &rusqlite::Transaction, doc: i64, hash: &str, law: &LawDoc) -> Result<()> {
+    if law.blocks.len() >= 1 << DOC_SHIFT {
+        bail!("{}: {} blocks, more than a law can hold", law.title, law.blocks.len());
+    }
+    tx.execute(
+        "INSERT INTO laws(doc, hash, law_id, title, short_name, category, level, status, core, publish_date, effective_date, history, article_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            doc,
+            hash,
+            law.id,
+            law.title,
+            law.short_name,
+            law.category,
+            law.level,
+            law.status.label(),
+            law.core as i64,
+            law.publish_date,
+            law.effective_date,
+            serde_json::to_string(&law.history)?,
+            law.article_count() as i64,
+        ],
+    )?;
+    let (bi, uni) = index_tokens(&format!("{} {}", law.title, law.short_name));
+    tx.execute("INSERT INTO title_fts(rowid, bi, uni) VALUES (?1, ?2, ?3)", params![doc, bi, uni])?;
+
+    let base = (group_of(law.status, law.core, &law.level) << GROUP_SHIFT) | (doc << DOC_SHIFT);
+    let mut ins_block = tx.prepare_cached(
+        "INSERT INTO blocks(doc, seq, kind, level, label, number, text, fts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let mut ins_bi = tx.prepare_cached("INSERT INTO article_bi(rowid, t) VALUES (?1, ?2)")?;
+    let mut ins_uni = tx.prepare_cached("INSERT INTO article_uni(rowid, t) VALUES (?1, ?2)")?;
+    for (seq, block) in law.blocks.iter().enumerate() {
+        let (kind, level, label, number) = match block {
+            Block::Heading { level, .. } => (0, *level as i64, "", 0),
+            Block::Article { label, number, .. } => (1, 0, label.as_str(), *number as i64),
+            Block::Paragraph { .. } => (2, 0, "", 0),
+        };
+        let fts = (kind != 0).then_some(base | seq as i64);
+        ins_block.execute(params![doc, seq as i64, kind, level, label, number, block.text(), fts])?;
+        if let Some(id) = fts {
+            let (bi, uni) = index_tokens(block.text());
+            ins_bi.execute(params![id, bi])?;
+            ins_uni.execute(params![id, uni])?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! What the resident has typed on the pinyin keyboard: committed words plus pending letters.
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchInput {
+    /// Words already chosen (from candidates or hot topics); searched together (AND).
+    pub committed: Vec<String>,
+    /// Letters typed since the last word was chosen.
+    pub pinyin: String,
+}
+
+/// Pending pinyin longer than this is a finger resting on the keyboard, not a word.
+const MAX_PINYIN: usize = 24;
+
+impl SearchInput {
+    pub fn is_empty(&self) -> bool {
+        self.committed.is_empty() && self.pinyin.is_empty()
+    }
+
+    /// A letter key; space commits `top_candidate` (the word the candidate bar shows first).
+    pub fn key(&mut self, key: &str, top_candidate: Option<&str>) {
+        if key == " " {
+            if let Some(word) = top_candidate {
+                self.pick(word);
+            }
+        } else if self.pinyin.len() < MAX_PINYIN {
+            self.pinyin.extend(key.chars().filter(|c| c.is_ascii_lowercase()));
+        }
+    }
+
+    /// Removes the last letter, or the last word when no letters are pending.
+    pub fn backspace(&mut self) {
+        if self.pinyin.pop().is_none() {
+            self.committed.pop();
+        }
+    }
+
+    pub fn pick(&mut self, word: &str) {
+        self.pinyin.clear();
+        if !self.committed.iter().any(|w| w == word) {
+            self.committed.push(word.to_owned());
+        }
+    }
+
+    pub fn clear(&mut self) {
+        *self = SearchInput::default();
+    }
+
+    /// The query to run now: the committed words and the best reading of pending pinyin.
+    pub fn query(&self, top_candidate: Option<&str>) -> String {
+        let mut terms = self.committed.clone();
+        if !self.pinyin.is_empty() {
+            terms.push(top_candidate.unwrap_or(&self.pinyin).to_owned());
+        }
+        terms.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_picking_and_backspace() {
+        let mut s = SearchInput::default();
+        for k in ["l", "i", "h", "u", "n"] {
+            s.key(k, None);
+        }
+        assert_eq!(s.query(Some("离婚")), "离婚");
+        s.key(" ", Some("离婚"));
+        assert_eq!(s.committed, vec!["离婚"]);
+        s.key("g", None);
+        assert_eq!(s.query(Some("工资")), "离婚 工资");
+        s.backspace();
+        s.backspace();
+        assert!(s.is_empty());
+    }
+}

@@ -1,0 +1,64 @@
+//! Shared fixtures for the end-to-end tests: where the repository and the reference data are,
+//! and stores built from them once per test binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use kiosk::content::{bundle, source::ContentSource, Store};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+/// `shared/data`: `$KIOSK_SHARED_DATA`, else `../shared/data` beside the repository. Missing data
+/// fails the test loudly: these tests are the point of having the real corpus.
+pub fn shared_data() -> PathBuf {
+    let dir = std::env::var_os("KIOSK_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().parent().unwrap().join("shared/data"));
+    assert!(
+        dir.join("laws/laws.jsonl").is_file(),
+        "the national corpus is missing at {}: check out shared/ beside the repository or set KIOSK_SHARED_DATA",
+        dir.display()
+    );
+    dir
+}
+
+pub fn national_corpus() -> PathBuf {
+    shared_data().join("laws/laws.jsonl")
+}
+
+/// Builds a bundle from `content/` (plus the national corpus if asked) and installs it.
+pub fn build_and_install(corpus: bool, dir: &Path) -> PathBuf {
+    let corpus_path = corpus.then(national_corpus);
+    let src = ContentSource::load(&repo().join("content"), corpus_path.as_deref()).expect("content source loads");
+    let bundle_dir = dir.join("bundle");
+    bundle::build(&src, &bundle_dir, Some("test-1")).expect("bundle builds");
+    let data = dir.join("data");
+    Store::install(&data, &bundle_dir).expect("bundle installs");
+    data
+}
+
+/// A store holding the 43 shipped laws plus the whole national corpus, built once.
+pub fn full_store() -> &'static Path {
+    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, data) = DIR.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = build_and_install(true, tmp.path());
+        (tmp, data)
+    });
+    data
+}
+
+/// A store holding only the shipped demo content, built once.
+pub fn demo_store() -> &'static Path {
+    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, data) = DIR.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = build_and_install(false, tmp.path());
+        (tmp, data)
+    });
+    data
+}

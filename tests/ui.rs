@@ -1,0 +1,140 @@
+//! UI tests on Slint's testing backend: real taps on the real pages, mock time for idle.
+//!
+//! One test function: the testing backend is process-wide and single-threaded, so the scenarios
+//! run in sequence on one window.
+
+mod common;
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use i_slint_backend_testing::{mock_elapsed_time, ElementHandle};
+use slint::platform::PointerEventButton;
+use slint::{ComponentHandle, Model};
+
+use kiosk::app::config::Config;
+use kiosk::content::Store;
+use kiosk::ui::controller::Controller;
+use kiosk::ui::{AppWindow, Nav, Page, Reader, Search, Session};
+
+fn tap(window: &AppWindow, label: &str) {
+    let found = ElementHandle::find_by_accessible_label(window, label).collect::<Vec<_>>();
+    let el = found.first().unwrap_or_else(|| panic!("nothing labelled {label:?} on screen"));
+    el.mock_single_click(PointerEventButton::Left);
+}
+
+fn page(window: &AppWindow) -> Page {
+    window.global::<Nav>().get_page()
+}
+
+fn setup() -> (Rc<Controller>, Store) {
+    i_slint_backend_testing::init_no_event_loop();
+    let config = Config { data_dir: common::demo_store().to_owned(), ..Config::default() };
+    let window = AppWindow::new().unwrap();
+    window.window().set_size(slint::PhysicalSize::new(1080, 1920));
+    let ctrl = Controller::new(window, Store::open(&config.data_dir).unwrap(), &config);
+    ctrl.window().show().unwrap();
+    (ctrl, Store::open(&config.data_dir).unwrap())
+}
+
+#[test]
+fn resident_journeys() {
+    let (ctrl, store) = setup();
+    let w = ctrl.window();
+
+    // Home → library → category → law → article 1079 by the jump keypad.
+    tap(w, "法律法规");
+    assert_eq!(page(w), Page::Categories);
+    tap(w, "民法典（1 部）");
+    assert_eq!(page(w), Page::Laws);
+    tap(w, "中华人民共和国民法典");
+    assert_eq!(page(w), Page::Reader);
+    let reader = w.global::<Reader>();
+    assert_eq!(reader.get_title(), "中华人民共和国民法典");
+    tap(w, "跳到第…条");
+    assert!(reader.get_jump_open());
+    for d in ["1", "0", "7", "9"] {
+        tap(w, d);
+    }
+    tap(w, "跳转");
+    assert!(!reader.get_jump_open());
+    let first = reader.get_blocks().row_data(0).unwrap();
+    assert_eq!(first.label, "第一千零七十九条");
+    assert!(first.target);
+    assert!(reader.get_breadcrumb().contains("婚姻家庭"));
+    // A number the law does not have: a clear word, the reader stays.
+    tap(w, "跳到第…条");
+    for d in ["9", "9", "9", "9"] {
+        tap(w, d);
+    }
+    tap(w, "跳转");
+    assert!(reader.get_jump_error().contains("本法没有第九千九百九十九条"), "{}", reader.get_jump_error());
+    tap(w, "取消");
+
+    // Back walks the way we came; Home goes straight home.
+    tap(w, "‹ 返回");
+    assert_eq!(page(w), Page::Laws);
+    tap(w, "⌂ 首页");
+    assert_eq!(page(w), Page::Home);
+
+    // Search by pinyin on the on-screen keyboard: l-i-h-u-n offers 离婚.
+    tap(w, "法律检索");
+    assert_eq!(page(w), Page::Search);
+    for k in ["l", "i", "h", "u", "n"] {
+        tap(w, k);
+    }
+    let search = w.global::<Search>();
+    assert_eq!(search.get_pinyin(), "lihun");
+    let cands: Vec<String> = search.get_candidates().iter().map(|s| s.to_string()).collect();
+    assert_eq!(cands.first().map(String::as_str), Some("离婚"), "{cands:?}");
+    tap(w, "离婚");
+    assert_eq!(search.get_committed(), "离婚");
+    assert_eq!(search.get_pinyin(), "");
+    // What the screen lists is what the store returned, in order.
+    let expected = store.search("离婚", 30).unwrap().hits;
+    let shown: Vec<(String, String)> =
+        search.get_hits().iter().map(|h| (h.law.to_string(), h.label.to_string())).collect();
+    let wanted: Vec<(String, String)> = expected.iter().map(|h| (h.short_name.clone(), h.label.clone())).collect();
+    assert_eq!(shown, wanted);
+    assert!(shown.contains(&("民法典".into(), "第一千零七十九条".into())));
+
+    // Search by characters: a hot topic is a whole word.
+    tap(w, "清空");
+    assert_eq!(search.get_committed(), "");
+    tap(w, "劳动争议");
+    assert_eq!(search.get_committed(), "劳动争议");
+    let expected = store.search("劳动争议", 30).unwrap().hits;
+    assert_eq!(search.get_hits().row_count(), expected.len());
+    assert!(!expected.is_empty());
+
+    // Tapping a result opens the reader at that article.
+    let hit = search.get_hits().row_data(0).unwrap();
+    ctrl.window().global::<Search>().invoke_open_hit(0);
+    assert_eq!(page(w), Page::Reader);
+    if !hit.title_hit {
+        assert_eq!(reader.get_blocks().row_data(0).unwrap().label, hit.label);
+    }
+
+    // Idle: 60 s without a touch → the prompt; 20 s more → home, everything typed forgotten.
+    tap(w, "‹ 返回");
+    assert_eq!(page(w), Page::Search);
+    tap(w, "g");
+    mock_elapsed_time(Duration::from_secs(59).as_millis() as u64);
+    assert!(!w.global::<Session>().get_prompt_visible());
+    mock_elapsed_time(2_000);
+    assert!(w.global::<Session>().get_prompt_visible(), "no prompt after the idle time");
+    // "继续使用" keeps the session.
+    tap(w, "继续使用");
+    assert!(!w.global::<Session>().get_prompt_visible());
+    assert_eq!(search.get_pinyin(), "g");
+    mock_elapsed_time(61_000);
+    assert!(w.global::<Session>().get_prompt_visible());
+    mock_elapsed_time(19_000);
+    assert_eq!(page(w), Page::Search, "the prompt stays at least 20 s");
+    mock_elapsed_time(2_000);
+    assert_eq!(page(w), Page::Home);
+    assert!(!w.global::<Session>().get_prompt_visible());
+    assert_eq!(search.get_committed(), "");
+    assert_eq!(search.get_pinyin(), "");
+    assert_eq!(search.get_hits().row_count(), 0);
+}
