@@ -119,19 +119,19 @@ fn resident_journeys() {
     tap(w, "‹ 返回");
     assert_eq!(page(w), Page::Search);
     tap(w, "g");
-    mock_elapsed_time(Duration::from_secs(59).as_millis() as u64);
+    mock_elapsed_time(Duration::from_secs(59));
     assert!(!w.global::<Session>().get_prompt_visible());
-    mock_elapsed_time(2_000);
+    mock_elapsed_time(Duration::from_secs(2));
     assert!(w.global::<Session>().get_prompt_visible(), "no prompt after the idle time");
     // "继续使用" keeps the session.
     tap(w, "继续使用");
     assert!(!w.global::<Session>().get_prompt_visible());
     assert_eq!(search.get_pinyin(), "g");
-    mock_elapsed_time(61_000);
+    mock_elapsed_time(Duration::from_secs(61));
     assert!(w.global::<Session>().get_prompt_visible());
-    mock_elapsed_time(19_000);
+    mock_elapsed_time(Duration::from_secs(19));
     assert_eq!(page(w), Page::Search, "the prompt stays at least 20 s");
-    mock_elapsed_time(2_000);
+    mock_elapsed_time(Duration::from_secs(2));
     assert_eq!(page(w), Page::Home);
     assert!(!w.global::<Session>().get_prompt_visible());
     assert_eq!(search.get_committed(), "");

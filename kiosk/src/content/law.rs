@@ -123,6 +123,9 @@ pub fn parse_markdown(text: &str) -> ParsedText {
         .min()
         .unwrap_or(2);
     let has_numbered_articles = paragraphs.iter().any(|p| article_label(p).is_some());
+    // 决定 texts number their items 一、二、… and have no headings; in case reports and standards
+    // (which do have headings) 一、 starts a section, not an article.
+    let enumerated_items = !has_numbered_articles && !paragraphs.iter().any(|p| heading_depth(p).is_some_and(|d| d > 1));
 
     let mut blocks: Vec<Block> = Vec::new();
     for p in paragraphs {
@@ -138,7 +141,13 @@ pub fn parse_markdown(text: &str) -> ParsedText {
             history.push(note.trim().trim_matches(|c| c == '（' || c == '）').to_owned());
             continue;
         }
-        let numbered = if has_numbered_articles { article_label(p) } else { enumerated_label(p) };
+        let numbered = if has_numbered_articles {
+            article_label(p)
+        } else if enumerated_items {
+            enumerated_label(p)
+        } else {
+            None
+        };
         if let Some((label, number, rest)) = numbered {
             blocks.push(Block::Article { label, number, text: rest.trim().to_owned() });
             continue;

@@ -260,21 +260,14 @@ impl Store {
         let next = sweep_and_next_generation(&generations, current.as_deref())?;
         let building = generations.join(format!("gen-{next:06}.partial"));
         std::fs::create_dir_all(&building)?;
-        let db_path = building.join("content.db");
-        if let Some(cur) = &current {
-            std::fs::copy(cur.join("content.db"), &db_path).context("copying the current generation")?;
-        }
-        let mut conn = Connection::open(&db_path)?;
-        // This file is invisible until the switch, and synced before it: no journal needed.
-        conn.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;")?;
-        if current.is_none() {
-            conn.execute_batch(SCHEMA)?;
-        }
-        let report = apply_bundle(&mut conn, &bundle, next)?;
-        conn.execute_batch("PRAGMA optimize;")?;
-        drop(conn);
-        sync_path(&db_path)?;
-        sync_path(&building)?;
+        let report = match build_generation(&building, current.as_deref(), &bundle, next) {
+            Ok(r) => r,
+            Err(e) => {
+                // A refused bundle leaves nothing behind; the current generation never changed.
+                let _ = std::fs::remove_dir_all(&building);
+                return Err(e);
+            }
+        };
 
         let final_dir = generations.join(format!("gen-{next:06}"));
         std::fs::rename(&building, &final_dir)?;
@@ -289,6 +282,27 @@ impl Store {
         }
         Ok(report)
     }
+}
+
+/// Builds generation `number` in `dir`: a copy of `current` (if any) with the bundle applied,
+/// synced to disk.
+fn build_generation(dir: &Path, current: Option<&Path>, bundle: &OpenBundle, number: u64) -> Result<InstallReport> {
+    let db_path = dir.join("content.db");
+    if let Some(cur) = current {
+        std::fs::copy(cur.join("content.db"), &db_path).context("copying the current generation")?;
+    }
+    let mut conn = Connection::open(&db_path)?;
+    // This file is invisible until the switch, and synced before it: no journal needed.
+    conn.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;")?;
+    if current.is_none() {
+        conn.execute_batch(SCHEMA)?;
+    }
+    let report = apply_bundle(&mut conn, bundle, number)?;
+    conn.execute_batch("PRAGMA optimize;")?;
+    drop(conn);
+    sync_path(&db_path)?;
+    sync_path(dir)?;
+    Ok(report)
 }
 
 const LAW_COLUMNS: &str =

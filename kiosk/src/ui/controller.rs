@@ -66,7 +66,11 @@ impl Controller {
                 candidates: Vec::new(),
                 hits: Vec::new(),
             }),
-            idle: IdleWatch::new(Duration::from_secs(config.idle_timeout_secs), config.idle_prompt_secs),
+            idle: IdleWatch::new(
+                Duration::from_secs(config.idle_timeout_secs),
+                config.idle_prompt_secs,
+                me.clone() as Weak<dyn IdleUi>,
+            ),
             clock: Timer::default(),
             me: me.clone(),
         });
@@ -146,9 +150,7 @@ impl Controller {
 
     /// A touch anywhere: restarts the idle time and hides the prompt.
     pub fn activity(&self) {
-        if let Some(me) = self.me.upgrade() {
-            self.idle.activity(me);
-        }
+        self.idle.activity();
     }
 
     /// Returns home and forgets everything of this resident's session.
@@ -324,15 +326,20 @@ impl Controller {
         reader.set_page_serial(reader.get_page_serial() + 1);
         reader.set_toc_open(false);
         let toc = reader.get_toc();
+        let mut toc_current = 0;
         for i in 0..slint::Model::row_count(&toc) {
             if let Some(mut item) = slint::Model::row_data(&toc, i) {
                 let current = item.page as usize == page;
+                if item.page as usize <= page {
+                    toc_current = i;
+                }
                 if item.current != current {
                     item.current = current;
                     slint::Model::set_row_data(&toc, i, item);
                 }
             }
         }
+        reader.set_toc_current(toc_current as i32);
     }
 
     fn step_page(&self, delta: isize) {

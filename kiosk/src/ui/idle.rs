@@ -1,19 +1,14 @@
 //! Idle handling: after the idle time with no touch, ask "need more time?" for at least 20 s,
 //! then forget the session. Runs on Slint timers, so the testing backend's mock clock drives it.
+//!
+//! The end of the prompt is a single-shot deadline of its own; the one-second ticker only updates
+//! the number on screen. A stalled event loop may skip ticks, but never delays the reset.
 
 use std::cell::Cell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use slint::{Timer, TimerMode};
-
-pub struct IdleWatch {
-    idle: Timer,
-    countdown: Timer,
-    remaining: Cell<u64>,
-    idle_after: Duration,
-    prompt_secs: u64,
-}
 
 /// What the watch asks of the UI.
 pub trait IdleUi {
@@ -25,51 +20,76 @@ pub trait IdleUi {
     fn reset_session(&self);
 }
 
+pub struct IdleWatch {
+    idle: Timer,
+    expiry: Timer,
+    ticker: Timer,
+    shown_seconds: Cell<u64>,
+    idle_after: Duration,
+    prompt_secs: u64,
+    ui: Weak<dyn IdleUi>,
+}
+
 impl IdleWatch {
-    pub fn new(idle_after: Duration, prompt_secs: u64) -> Rc<IdleWatch> {
+    pub fn new(idle_after: Duration, prompt_secs: u64, ui: Weak<dyn IdleUi>) -> Rc<IdleWatch> {
         Rc::new(IdleWatch {
             idle: Timer::default(),
-            countdown: Timer::default(),
-            remaining: Cell::new(0),
+            expiry: Timer::default(),
+            ticker: Timer::default(),
+            shown_seconds: Cell::new(0),
             idle_after,
             prompt_secs,
+            ui,
         })
     }
 
     /// A touch: hide any prompt and start the idle time again.
-    pub fn activity(self: &Rc<Self>, ui: Rc<dyn IdleUi>) {
-        if self.countdown.running() {
-            self.countdown.stop();
-            ui.hide_prompt();
+    pub fn activity(self: &Rc<Self>) {
+        if self.prompt_showing() {
+            self.expiry.stop();
+            self.ticker.stop();
+            if let Some(ui) = self.ui.upgrade() {
+                ui.hide_prompt();
+            }
         }
         let watch = Rc::downgrade(self);
         self.idle.start(TimerMode::SingleShot, self.idle_after, move || {
             if let Some(w) = watch.upgrade() {
-                w.went_idle(ui.clone());
+                w.went_idle();
             }
         });
     }
 
     pub fn prompt_showing(&self) -> bool {
-        self.countdown.running()
+        self.expiry.running()
     }
 
-    fn went_idle(self: &Rc<Self>, ui: Rc<dyn IdleUi>) {
+    fn went_idle(self: &Rc<Self>) {
+        let Some(ui) = self.ui.upgrade() else { return };
         if !ui.session_active() {
             return;
         }
-        self.remaining.set(self.prompt_secs);
+        self.shown_seconds.set(self.prompt_secs);
         ui.show_prompt(self.prompt_secs);
         let watch = Rc::downgrade(self);
-        self.countdown.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+        self.expiry.start(TimerMode::SingleShot, Duration::from_secs(self.prompt_secs), move || {
             let Some(w) = watch.upgrade() else { return };
-            let left = w.remaining.get().saturating_sub(1);
-            w.remaining.set(left);
-            if left == 0 {
-                w.countdown.stop();
+            w.ticker.stop();
+            if let Some(ui) = w.ui.upgrade() {
                 ui.hide_prompt();
                 ui.reset_session();
-            } else {
+            }
+        });
+        let watch = Rc::downgrade(self);
+        self.ticker.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+            let Some(w) = watch.upgrade() else { return };
+            // Due in the same timer pass as the expiry, the tick must not bring the prompt back.
+            if !w.expiry.running() {
+                return;
+            }
+            let left = w.shown_seconds.get().saturating_sub(1).max(1);
+            w.shown_seconds.set(left);
+            if let Some(ui) = w.ui.upgrade() {
                 ui.show_prompt(left);
             }
         });
