@@ -14,6 +14,7 @@ use kiosk::app::config::Config;
 use kiosk::content::{bundle, source::ContentSource, Store};
 use kiosk::ui::controller::Controller;
 use kiosk::ui::headless::Headless;
+use slint::platform::software_renderer::RepaintBufferType;
 use kiosk::ui::AppWindow;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -72,21 +73,25 @@ fn main() -> anyhow::Result<()> {
 
     // 2. In process: scroll the 民法典 reader with a finger drag, frame by frame.
     let (w, h) = (1080, 1920);
-    let mut headless = Headless::install(w, h)?;
+    // Partial repaint into one reused buffer, as the device's DRM backend draws; a full repaint
+    // of every frame is measured below by forcing the whole window dirty.
+    let mut headless = Headless::install_with(w, h, RepaintBufferType::ReusedBuffer)?;
     let config = Config { data_dir: data.clone(), ..Config::default() };
     let ctrl = Controller::new(AppWindow::new()?, Store::open(&data)?, &config);
     ctrl.window().show()?;
     let mut home = Vec::new();
     for _ in 0..60 {
-        home.push(headless.render());
+        home.push(headless.render_full());
     }
     // 第九章 买卖合同 (第五百九十五条 on): one of the longest sections, so a drag has far to go.
     ctrl.open_law_by_name("民法典", Some(595))?;
     for _ in 0..5 {
         headless.render();
     }
+    headless.save_png(&std::env::temp_dir().join("kiosk-bench-scroll-before.png"))?;
     let window = ctrl.window().window();
     let mut frames = Vec::new();
+    let mut full_frames = Vec::new();
     for drag in 0..8 {
         let (x, mut y) = (540.0, 1500.0);
         let down = if drag % 2 == 0 { -12.0 } else { 12.0 };
@@ -94,25 +99,40 @@ fn main() -> anyhow::Result<()> {
             y = 800.0;
         }
         window.dispatch_event(WindowEvent::PointerPressed { position: LogicalPosition::new(x, y), button: PointerEventButton::Left });
-        for _ in 0..50 {
+        for i in 0..50 {
             y += down;
             window.dispatch_event(WindowEvent::PointerMoved { position: LogicalPosition::new(x, y) });
-            frames.push(headless.render());
+            if i % 10 == 9 {
+                // Every tenth frame: the whole window, as a screen without damage tracking draws.
+                full_frames.push(headless.render_full());
+            } else if i % 10 == 0 {
+                headless.render(); // repaints all again after the full frame: not a scroll frame
+            } else {
+                frames.push(headless.render());
+            }
         }
         window.dispatch_event(WindowEvent::PointerReleased { position: LogicalPosition::new(x, y), button: PointerEventButton::Left });
         for _ in 0..10 {
             frames.push(headless.render());
         }
     }
+    headless.save_png(&std::env::temp_dir().join("kiosk-bench-scroll-after.png"))?;
     frames.sort();
+    full_frames.sort();
     home.sort();
     println!(
-        "民法典 reader, finger scroll at {w}×{h}: {} frames, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms (goal p95 ≤ 8 ms: {})",
+        "民法典 reader, finger scroll at {w}×{h}, partial repaint: {} frames, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms (goal p95 ≤ 8 ms: {})",
         frames.len(),
         ms(percentile(&frames, 0.5)),
         ms(percentile(&frames, 0.95)),
         ms(percentile(&frames, 0.99)),
         if percentile(&frames, 0.95) <= Duration::from_millis(8) { "met" } else { "NOT met" }
+    );
+    println!(
+        "  the same scroll, whole-window repaints: {} frames, p50 {:.2} ms, p95 {:.2} ms",
+        full_frames.len(),
+        ms(percentile(&full_frames, 0.5)),
+        ms(percentile(&full_frames, 0.95))
     );
     println!(
         "home screen full repaint (baseline, same process): p50 {:.2} ms, p95 {:.2} ms → reader scroll p95 / home p95 = {:.2}",

@@ -4,7 +4,7 @@
 //! 1. laws whose **title** holds every term (a resident typing 劳动合同 wants 劳动合同法 itself);
 //! 2. articles holding every term as an **exact phrase**;
 //! 3. articles holding every character of the terms, **scattered** (工资拖欠 still finds
-//!    拖欠劳动者工资), shown only when the first tiers leave room.
+//!    拖欠劳动者工资), only when the first tiers found fewer than [`SCATTER_BELOW`] hits.
 //!
 //! Groups (see [`super::store::group_of`]) put texts in force first, core laws and statutes
 //! first among them, and amended and repealed texts last. Article rowids are allocated per group, so a group is a
@@ -67,6 +67,9 @@ const SNIPPET_BEFORE: usize = 8;
 const SNIPPET_AFTER: usize = 40;
 /// Title hits shown at most, so article hits stay on the first page.
 const MAX_TITLE_HITS: usize = 5;
+/// Scattered-character hits are a fallback for queries that found little: below this many
+/// title and phrase hits. Above it they would only push noise under good results.
+const SCATTER_BELOW: usize = 10;
 
 /// Splits a query into terms, reading all-letter terms as pinyin.
 pub fn resolve_terms(conn: &Connection, query: &str) -> Result<Vec<String>> {
@@ -104,7 +107,7 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<SearchResu
     let mut scattered = Vec::new();
     let room = limit - results.hits.len() - phrase.len();
     let needs_scatter = queries.iter().any(|q| q.bigram_expr.is_some());
-    if room > 0 && needs_scatter {
+    if room > 0 && needs_scatter && results.hits.len() + phrase.len() < SCATTER_BELOW {
         let mut chars: Vec<char> = queries.iter().flat_map(|q| q.chars.iter().copied()).collect();
         chars.sort_unstable();
         chars.dedup();
@@ -113,13 +116,8 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<SearchResu
             scattered = ranked_rowids(conn, None, expr.as_deref(), room, &seen)?;
         }
     }
-    for (rowids, kind) in [(phrase, HitKind::Phrase), (scattered, HitKind::Scattered)] {
-        for rowid in rowids {
-            if let Some(hit) = article_hit(conn, rowid, kind, &queries)? {
-                results.hits.push(hit);
-            }
-        }
-    }
+    let kinds = phrase.iter().map(|r| (*r, HitKind::Phrase)).chain(scattered.iter().map(|r| (*r, HitKind::Scattered)));
+    results.hits.extend(article_hits(conn, kinds.collect(), &queries)?);
     Ok(results)
 }
 
@@ -212,26 +210,42 @@ fn ranked_rowids(
     Ok(out)
 }
 
-fn article_hit(conn: &Connection, rowid: i64, kind: HitKind, queries: &[TermQuery]) -> Result<Option<Hit>> {
-    let mut st = conn.prepare_cached(
-        "SELECT b.doc, b.seq, b.label, b.text, l.title, l.short_name, l.status, l.core
-         FROM blocks b JOIN laws l ON l.doc = b.doc WHERE b.fts = ?1",
-    )?;
-    let mut rows = st.query([rowid])?;
-    let Some(r) = rows.next()? else { return Ok(None) };
-    let text: String = r.get(3)?;
-    let status: String = r.get(6)?;
-    Ok(Some(Hit {
-        kind,
-        doc: r.get(0)?,
-        seq: r.get(1)?,
-        label: r.get(2)?,
-        law_title: r.get(4)?,
-        short_name: r.get(5)?,
-        status: Status::parse(&status).unwrap_or(Status::InForce),
-        core: r.get::<_, i64>(7)? != 0,
-        snippet: snippet(&text, queries),
-    }))
+/// The hits for article rowids, in the given order, fetched in one query.
+fn article_hits(conn: &Connection, rowids: Vec<(i64, HitKind)>, queries: &[TermQuery]) -> Result<Vec<Hit>> {
+    if rowids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Rowids are integers from the index itself, so listing them inline is safe.
+    let list = rowids.iter().map(|(r, _)| r.to_string()).collect::<Vec<_>>().join(",");
+    let sql = format!(
+        "SELECT b.fts, b.doc, b.seq, b.label, b.text, l.title, l.short_name, l.status, l.core
+         FROM blocks b JOIN laws l ON l.doc = b.doc WHERE b.fts IN ({list})"
+    );
+    let mut st = conn.prepare(&sql)?;
+    let mut found: std::collections::HashMap<i64, Hit> = std::collections::HashMap::new();
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let text: String = r.get(4)?;
+        let status: String = r.get(7)?;
+        found.insert(
+            r.get(0)?,
+            Hit {
+                kind: HitKind::Phrase,
+                doc: r.get(1)?,
+                seq: r.get(2)?,
+                label: r.get(3)?,
+                law_title: r.get(5)?,
+                short_name: r.get(6)?,
+                status: Status::parse(&status).unwrap_or(Status::InForce),
+                core: r.get::<_, i64>(8)? != 0,
+                snippet: snippet(&text, queries),
+            },
+        );
+    }
+    Ok(rowids
+        .into_iter()
+        .filter_map(|(rowid, kind)| found.remove(&rowid).map(|h| Hit { kind, ..h }))
+        .collect())
 }
 
 /// Cuts the text around the first place a term matches (or, failing that, a term's character).

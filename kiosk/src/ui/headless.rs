@@ -26,6 +26,7 @@ impl Platform for HeadlessPlatform {
 /// The one headless window of this process, `width`×`height` physical pixels.
 pub struct Headless {
     window: Rc<MinimalSoftwareWindow>,
+    repaint: RepaintBufferType,
     width: u32,
     height: u32,
     buffer: Vec<Rgb8Pixel>,
@@ -33,12 +34,19 @@ pub struct Headless {
 
 impl Headless {
     /// Installs the headless platform; call once per process, before creating any component.
+    /// Every frame is drawn whole (what a screenshot needs).
     pub fn install(width: u32, height: u32) -> Result<Headless> {
-        let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+        Self::install_with(width, height, RepaintBufferType::NewBuffer)
+    }
+
+    /// As [`Headless::install`]; `ReusedBuffer` repaints only what changed since the last frame,
+    /// as the device's DRM backend does.
+    pub fn install_with(width: u32, height: u32, repaint: RepaintBufferType) -> Result<Headless> {
+        let window = MinimalSoftwareWindow::new(repaint);
         slint::platform::set_platform(Box::new(HeadlessPlatform { window: window.clone(), started: Instant::now() }))
             .map_err(|e| anyhow::anyhow!("installing the headless platform: {e}"))?;
         window.set_size(PhysicalSize::new(width, height));
-        Ok(Headless { window, width, height, buffer: vec![Rgb8Pixel::default(); (width * height) as usize] })
+        Ok(Headless { window, repaint, width, height, buffer: vec![Rgb8Pixel::default(); (width * height) as usize] })
     }
 
     /// Runs due timers, lays out and draws a full frame; returns the time the draw took.
@@ -50,6 +58,21 @@ impl Headless {
         let buffer = &mut self.buffer;
         self.window.draw_if_needed(|renderer| {
             renderer.render(buffer, width);
+        });
+        t.elapsed()
+    }
+
+    /// Draws one frame repainting every pixel, whatever changed; returns the time it took.
+    pub fn render_full(&mut self) -> Duration {
+        slint::platform::update_timers_and_animations();
+        self.window.request_redraw();
+        let t = Instant::now();
+        let width = self.width as usize;
+        let (buffer, kind) = (&mut self.buffer, self.repaint);
+        self.window.draw_if_needed(|renderer| {
+            renderer.set_repaint_buffer_type(RepaintBufferType::NewBuffer);
+            renderer.render(buffer, width);
+            renderer.set_repaint_buffer_type(kind);
         });
         t.elapsed()
     }
