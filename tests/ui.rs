@@ -62,6 +62,26 @@ fn resident_journeys() {
     assert_eq!(first.label, "第一千零七十九条");
     assert!(first.target);
     assert!(reader.get_breadcrumb().contains("婚姻家庭"));
+
+    // Scrolling: a finger drag pans the text, and so do the 上翻/下翻 buttons.
+    let enabled = |label: &str| {
+        ElementHandle::find_by_accessible_label(w, label).next().unwrap().accessible_enabled().unwrap()
+    };
+    assert!(!enabled("▲ 上翻"), "at the top there is nothing above");
+    let win = w.window();
+    let at = |y: f32| slint::LogicalPosition::new(540.0, y);
+    win.dispatch_event(slint::platform::WindowEvent::PointerPressed { position: at(1400.0), button: PointerEventButton::Left });
+    for i in 1..=20 {
+        mock_elapsed_time(Duration::from_millis(16));
+        win.dispatch_event(slint::platform::WindowEvent::PointerMoved { position: at(1400.0 - 15.0 * i as f32) });
+    }
+    win.dispatch_event(slint::platform::WindowEvent::PointerReleased { position: at(1100.0), button: PointerEventButton::Left });
+    mock_elapsed_time(Duration::from_secs(2));
+    assert!(enabled("▲ 上翻"), "a finger drag did not scroll the reader");
+    tap(w, "▲ 上翻");
+    assert!(!enabled("▲ 上翻"), "上翻 did not return to the top");
+    tap(w, "▼ 下翻");
+    assert!(enabled("▲ 上翻"), "下翻 did not scroll");
     // A number the law does not have: a clear word, the reader stays.
     tap(w, "跳到第…条");
     for d in ["9", "9", "9", "9"] {
