@@ -92,9 +92,9 @@ fn resident_journeys() {
     tap(w, "取消");
 
     // Back walks the way we came; Home goes straight home.
-    tap(w, "‹ 返回");
+    tap(w, "← 返回");
     assert_eq!(page(w), Page::Laws);
-    tap(w, "⌂ 首页");
+    tap(w, "首页");
     assert_eq!(page(w), Page::Home);
 
     // Search by pinyin on the on-screen keyboard: l-i-h-u-n offers 离婚.
@@ -136,7 +136,7 @@ fn resident_journeys() {
     }
 
     // Idle: 60 s without a touch → the prompt; 20 s more → home, everything typed forgotten.
-    tap(w, "‹ 返回");
+    tap(w, "← 返回");
     assert_eq!(page(w), Page::Search);
     tap(w, "g");
     mock_elapsed_time(Duration::from_secs(59));
