@@ -483,7 +483,9 @@ fn law_meta(l: &LawSummary) -> String {
     if let Some(d) = &l.publish_date {
         parts.push(format!("公布 {d}"));
     }
-    if let Some(d) = &l.effective_date {
+    // The corpus' effective date is often the original enactment's: beside a later amendment's
+    // publication date it would read as if the amended text took effect before it was published.
+    if let Some(d) = l.effective_date.as_ref().filter(|e| l.publish_date.as_ref().is_none_or(|p| *e >= p)) {
         parts.push(format!("施行 {d}"));
     }
     if l.article_count > 0 {
