@@ -145,7 +145,7 @@ fn title_hits(conn: &Connection, queries: &[TermQuery], limit: usize, out: &mut 
          LIMIT ?2",
     )?;
     let rows = st.query_map(params![expr, limit as i64], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Status>(3)?, r.get::<_, i64>(4)?))
     })?;
     for row in rows {
         let (doc, title, short_name, status, core) = row?;
@@ -155,7 +155,7 @@ fn title_hits(conn: &Connection, queries: &[TermQuery], limit: usize, out: &mut 
             doc,
             law_title: title,
             short_name,
-            status: Status::parse(&status).unwrap_or(Status::InForce),
+            status,
             core: core != 0,
             seq: 0,
             label: String::new(),
@@ -226,7 +226,6 @@ fn article_hits(conn: &Connection, rowids: Vec<(i64, HitKind)>, queries: &[TermQ
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let text: String = r.get(4)?;
-        let status: String = r.get(7)?;
         found.insert(
             r.get(0)?,
             Hit {
@@ -236,7 +235,7 @@ fn article_hits(conn: &Connection, rowids: Vec<(i64, HitKind)>, queries: &[TermQ
                 label: r.get(3)?,
                 law_title: r.get(5)?,
                 short_name: r.get(6)?,
-                status: Status::parse(&status).unwrap_or(Status::InForce),
+                status: r.get(7)?,
                 core: r.get::<_, i64>(8)? != 0,
                 snippet: snippet(&text, queries),
             },

@@ -305,18 +305,26 @@ fn build_generation(dir: &Path, current: Option<&Path>, bundle: &OpenBundle, num
     Ok(report)
 }
 
+/// Status columns hold the labels `insert_doc` wrote; anything else is a damaged store, and
+/// reading it as 有效 would show a repealed law as in force.
+impl rusqlite::types::FromSql for Status {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Status::parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown law status {text:?}").into()))
+    }
+}
+
 const LAW_COLUMNS: &str =
     "doc, title, short_name, category, status, core, publish_date, effective_date, history, article_count";
 
 fn law_from_row(r: &rusqlite::Row) -> rusqlite::Result<LawSummary> {
-    let status: String = r.get(4)?;
     let history: String = r.get(8)?;
     Ok(LawSummary {
         doc: r.get(0)?,
         title: r.get(1)?,
         short_name: r.get(2)?,
         category: r.get(3)?,
-        status: Status::parse(&status).unwrap_or(Status::InForce),
+        status: r.get(4)?,
         core: r.get::<_, i64>(5)? != 0,
         publish_date: r.get(6)?,
         effective_date: r.get(7)?,

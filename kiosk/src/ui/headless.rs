@@ -49,30 +49,31 @@ impl Headless {
         Ok(Headless { window, repaint, width, height, buffer: vec![Rgb8Pixel::default(); (width * height) as usize] })
     }
 
-    /// Runs due timers, lays out and draws a full frame; returns the time the draw took.
+    /// Runs due timers, lays out and draws a frame (what changed, or everything with a `NewBuffer`
+    /// window); returns the time the draw took.
     pub fn render(&mut self) -> Duration {
-        slint::platform::update_timers_and_animations();
-        self.window.request_redraw();
-        let t = Instant::now();
-        let width = self.width as usize;
-        let buffer = &mut self.buffer;
-        self.window.draw_if_needed(|renderer| {
-            renderer.render(buffer, width);
-        });
-        t.elapsed()
+        self.draw(false)
     }
 
     /// Draws one frame repainting every pixel, whatever changed; returns the time it took.
     pub fn render_full(&mut self) -> Duration {
+        self.draw(true)
+    }
+
+    fn draw(&mut self, every_pixel: bool) -> Duration {
         slint::platform::update_timers_and_animations();
         self.window.request_redraw();
         let t = Instant::now();
         let width = self.width as usize;
         let (buffer, kind) = (&mut self.buffer, self.repaint);
         self.window.draw_if_needed(|renderer| {
-            renderer.set_repaint_buffer_type(RepaintBufferType::NewBuffer);
+            if every_pixel {
+                renderer.set_repaint_buffer_type(RepaintBufferType::NewBuffer);
+            }
             renderer.render(buffer, width);
-            renderer.set_repaint_buffer_type(kind);
+            if every_pixel {
+                renderer.set_repaint_buffer_type(kind);
+            }
         });
         t.elapsed()
     }
