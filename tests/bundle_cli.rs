@@ -23,15 +23,10 @@ fn p(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
-/// A copy of content/ whose 人民调解法 text can be edited.
+/// A copy of content/ whose law texts can be edited.
 fn content_copy(dir: &Path) -> PathBuf {
     let c = dir.join("content");
-    std::fs::create_dir_all(c.join("laws")).unwrap();
-    let src = common::repo().join("content");
-    std::fs::copy(src.join("hall.toml"), c.join("hall.toml")).unwrap();
-    for f in ["laws-core.jsonl", "laws-core-supplement.jsonl"] {
-        std::fs::copy(src.join("laws").join(f), c.join("laws").join(f)).unwrap();
-    }
+    common::copy_dir(&common::repo().join("content"), &c);
     c
 }
 
@@ -67,13 +62,21 @@ fn one_law_edit_changes_one_file_and_reindexes_one_law() {
     assert!(out.contains("1 added, 1 removed, 42 unchanged"), "{out}");
     assert!(ok(&["search", "鲲鹏", "--store", p(&data)]).contains("人民调解法"));
 
-    // Remove a law: it is gone from the results.
+    // A guide cites 公证法: removing it is refused at build time, naming the reference.
     edit_core(&content, |l| (!l.contains("\"short_name\": \"公证法\"")).then(|| l.to_owned()));
+    let refused = kiosk(&["bundle", "build", p(&content), "-o", p(&tmp.path().join("refused"))]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("guide notarization: no law"), "{refused:?}");
+    std::fs::copy(common::repo().join("content/laws/laws-core.jsonl"), content.join("laws/laws-core.jsonl")).unwrap();
+    edit_core(&content, |l| Some(l.replace("经人民调解委员会调解达成的调解协议", "经人民调解委员会调解达成的鲲鹏调解协议")));
+
+    // Remove a law no guide cites: it is gone from the results.
+    edit_core(&content, |l| (!l.contains("\"short_name\": \"婚姻登记条例\"")).then(|| l.to_owned()));
     let b3 = tmp.path().join("b3");
     ok(&["bundle", "build", p(&content), "-o", p(&b3), "--content-version", "v3"]);
     let out = ok(&["bundle", "install", p(&b3), "--store", p(&data)]);
     assert!(out.contains("0 added, 1 removed, 42 unchanged"), "{out}");
-    assert!(!ok(&["search", "公证机构", "--store", p(&data), "--limit", "50"]).contains("公证法\t"));
+    assert!(!ok(&["search", "婚姻登记机关", "--store", p(&data), "--limit", "50"]).contains("婚姻登记条例\t"));
 }
 
 /// Each way a bundle can be broken is refused with a clear word, and the store keeps serving
@@ -119,7 +122,7 @@ fn bad_bundles_are_refused_and_the_store_is_unchanged() {
     ];
     for (name, breaker, expected) in cases {
         let bad = tmp.path().join(format!("bad-{name}"));
-        copy_dir(&base, &bad);
+        common::copy_dir(&base, &bad);
         breaker(&bad, &changed.path);
         let out = kiosk(&["bundle", "install", p(&bad), "--store", p(&data)]);
         let err = String::from_utf8_lossy(&out.stderr);
@@ -144,14 +147,6 @@ fn rewrite_consistently(bundle: &Path, file: &str, damage: fn(&mut Vec<u8>)) {
     std::fs::write(bundle.join("manifest.json"), serde_json::to_vec_pretty(&m).unwrap()).unwrap();
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to.join("laws")).unwrap();
-    std::fs::copy(from.join("manifest.json"), to.join("manifest.json")).unwrap();
-    for e in std::fs::read_dir(from.join("laws")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join("laws").join(e.file_name())).unwrap();
-    }
-}
 
 /// kill -9 at several points of a full-corpus install: the previous generation keeps serving,
 /// and the next install completes.

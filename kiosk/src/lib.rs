@@ -5,4 +5,5 @@
 
 pub mod app;
 pub mod content;
+pub mod queue;
 pub mod ui;

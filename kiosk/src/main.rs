@@ -58,6 +58,33 @@ enum Command {
     /// Build or install content bundles.
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// Issue and print one queue ticket (technicians test a printer with it).
+    Ticket {
+        /// The service letter (A 法律援助, B 人民调解 …; see content/hall.toml).
+        #[arg(long, default_value = "C")]
+        service: String,
+        /// tcp://HOST:PORT, /dev/usb/lpN or file:PATH (default: the config's printer).
+        #[arg(long)]
+        printer: Option<String>,
+        /// Priority lane (绿色通道).
+        #[arg(long)]
+        priority: bool,
+        /// The link cannot answer status requests.
+        #[arg(long)]
+        one_way: bool,
+        /// Store directory (default: the config's data_dir); the queue lives in STORE/queue.
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// Issue as if at this local time, e.g. 2026-11-23T09:30 (tests and drills).
+        #[arg(long)]
+        at: Option<String>,
+        /// Issue this many tickets one after another (printer soak tests).
+        #[arg(long, default_value_t = 1)]
+        count: u32,
+    },
+    /// The hall's queue: waiting counts, calling the next number, printer faults.
+    #[command(subcommand)]
+    Queue(QueueCommand),
     /// Search the installed content and print the top results.
     Search {
         /// What a resident would type: characters, pinyin, several terms separated by spaces.
@@ -67,6 +94,29 @@ enum Command {
         store: Option<PathBuf>,
         #[arg(long, default_value_t = 10)]
         limit: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum QueueCommand {
+    /// Waiting tickets per service and the ticket being served.
+    Status {
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
+    /// Call the next ticket of a service (the built-in standalone calling system).
+    Call {
+        service: String,
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
+    /// Today's tickets, one per line: code, state, priority, called (for checks and tests).
+    List {
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// The day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        day: Option<String>,
     },
 }
 
@@ -148,10 +198,10 @@ fn main() -> Result<()> {
             }
             let report = bundle::build(&src, &out, content_version.as_deref())?;
             println!(
-                "bundle {} → {}: {} laws ({} written, {} unchanged)",
+                "bundle {} → {}: {} laws + hall content ({} written, {} unchanged)",
                 report.manifest.content_version,
                 out.display(),
-                report.manifest.files.len(),
+                report.manifest.files.iter().filter(|f| f.kind == bundle::FileKind::Law).count(),
                 report.written,
                 report.reused
             );
@@ -170,6 +220,40 @@ fn main() -> Result<()> {
                 t.elapsed().as_secs_f64()
             );
         }
+        Command::Ticket { service, printer, priority, one_way, store, at, count } => {
+            let data_dir = store.unwrap_or(config.data_dir.clone());
+            let hall = Store::open(&data_dir)?.hall()?;
+            let target = printer
+                .or(config.printer.clone())
+                .ok_or_else(|| anyhow::anyhow!("no printer: pass --printer or set printer in the config"))?;
+            let now = match at {
+                Some(at) => chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M")?,
+                None => chrono::Local::now().naive_local(),
+            };
+            let mut desk = kiosk::queue::desk::TicketDesk {
+                db: kiosk::queue::tickets::QueueDb::open(&data_dir.join("queue"))?,
+                printer: Box::new(kiosk::queue::printer::EscPosPrinter::new(target.parse()?, !one_way && config.printer_status)),
+                speaker: Box::new(kiosk::queue::speech::RecordingSpeaker::default()),
+                queue: hall.queue,
+                hall_name: Store::open(&data_dir)?.info().deployment.hall_name.clone(),
+                status_url: config.ticket_status_url.clone(),
+            };
+            let mut failed = 0;
+            for _ in 0..count {
+                let out = desk.take(&service, priority, now)?;
+                match &out.fault {
+                    None => println!("printed {} ({}), {} ahead, ~{} min", out.ticket.code(), out.service, out.ahead, out.wait_minutes),
+                    Some(f) => {
+                        println!("NOT printed {} ({}): {f}", out.ticket.code(), out.service);
+                        failed += 1;
+                    }
+                }
+            }
+            if failed > 0 {
+                std::process::exit(2);
+            }
+        }
+        Command::Queue(cmd) => queue_command(cmd, &config)?,
         Command::Search { query, store, limit } => {
             let store = Store::open(&store.unwrap_or(config.data_dir))?;
             let results = store.search(&query.join(" "), limit)?;
@@ -185,6 +269,45 @@ fn main() -> Result<()> {
                     s.matched,
                     s.after
                 );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn queue_command(cmd: QueueCommand, config: &Config) -> Result<()> {
+    use kiosk::queue::calling::{CallingSystem, Standalone};
+    use kiosk::queue::tickets::QueueDb;
+    let now = chrono::Local::now().naive_local();
+    let dir = |store: Option<PathBuf>| store.unwrap_or(config.data_dir.clone());
+    match cmd {
+        QueueCommand::Status { store } => {
+            let data_dir = dir(store);
+            let hall = Store::open(&data_dir)?.hall()?;
+            let db = QueueDb::open(&data_dir.join("queue"))?;
+            for s in &hall.queue.services {
+                let serving = db.now_serving(&s.letter, now.date())?.map(|t| t.code()).unwrap_or("-".into());
+                println!("{} {}\twaiting {}\tserving {}", s.letter, s.name, db.waiting(&s.letter, now.date())?, serving);
+            }
+            for (at, kind, detail) in db.faults(5)? {
+                println!("fault {at} {kind}: {detail}");
+            }
+        }
+        QueueCommand::Call { service, store } => {
+            let mut db = QueueDb::open(&dir(store).join("queue"))?;
+            match Standalone(&mut db).call_next(&service, now)? {
+                Some(t) => println!("call {}{}", t.code(), if t.priority { " (priority)" } else { "" }),
+                None => println!("nobody waiting for {service}"),
+            }
+        }
+        QueueCommand::List { store, day } => {
+            let db = QueueDb::open(&dir(store).join("queue"))?;
+            let day = match day {
+                Some(d) => d.parse()?,
+                None => now.date(),
+            };
+            for t in db.tickets(day)? {
+                println!("{}\t{:?}\t{}\t{}", t.code(), t.state, if t.priority { "priority" } else { "-" }, if t.called { "called" } else { "-" });
             }
         }
     }

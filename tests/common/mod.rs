@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+pub mod printer;
+
 use kiosk::content::{bundle, source::ContentSource, Store};
 
 /// The repository root.
@@ -61,4 +63,17 @@ pub fn demo_store() -> &'static Path {
         (tmp, data)
     });
     data
+}
+
+/// Copies a directory tree (content sources, bundles).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
 }

@@ -35,6 +35,17 @@ pub struct Config {
     pub idle_timeout_secs: u64,
     /// Seconds the prompt stays before the kiosk returns home and forgets the session.
     pub idle_prompt_secs: u64,
+    /// The ticket printer: `tcp://HOST:9100` or `/dev/usb/lp0`. None: the queue screen shows
+    /// numbers on screen only and records a fault.
+    pub printer: Option<String>,
+    /// The printer link answers status requests (DLE EOT). Off only for one-way links.
+    pub printer_status: bool,
+    /// Say ticket numbers aloud through espeak-ng.
+    pub speech: bool,
+    /// The service point this kiosk stands at ("您在这里" and distances).
+    pub here: Option<String>,
+    /// Ticket QR payload; `{ticket}` becomes the ticket id (20261123-A007).
+    pub ticket_status_url: String,
 }
 
 impl Default for Config {
@@ -44,6 +55,11 @@ impl Default for Config {
             orientation: Orientation::Portrait,
             idle_timeout_secs: 60,
             idle_prompt_secs: 20,
+            printer: None,
+            printer_status: true,
+            speech: true,
+            here: None,
+            ticket_status_url: "https://www.12348.gov.cn/queue?ticket={ticket}".into(),
         }
     }
 }
@@ -73,7 +89,15 @@ impl Config {
         Ok(config)
     }
 
+    /// Where the queue database lives: beside the content generations, never inside one.
+    pub fn queue_dir(&self) -> PathBuf {
+        self.data_dir.join("queue")
+    }
+
     fn validate(&self) -> Result<()> {
+        if let Some(p) = &self.printer {
+            p.parse::<crate::queue::printer::PrinterTarget>()?;
+        }
         if self.idle_timeout_secs < 10 {
             bail!("idle_timeout_secs = {}: residents need at least 10 s to read", self.idle_timeout_secs);
         }

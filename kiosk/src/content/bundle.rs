@@ -4,6 +4,7 @@
 //! BUNDLE/
 //!   manifest.json          format, content version, created-at, deployment, files[]
 //!   laws/<sha256>.json     one law each, named by the hash of its bytes
+//!   hall/<sha256>.json     guides, service points, map and queue services
 //! ```
 //! Files are content-addressed, so a one-law edit changes exactly that law's file and the
 //! manifest; a kiosk (or a sync mirror) fetches and re-indexes only what changed.
@@ -16,6 +17,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::hall::HallContent;
 use super::law::LawDoc;
 use super::source::{ContentSource, Deployment};
 
@@ -45,6 +47,8 @@ pub struct FileEntry {
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
     Law,
+    /// Guides, service points, the map and the queue's services (one JSON file).
+    Hall,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -77,6 +81,12 @@ pub fn build(source: &ContentSource, out: &Path, content_version: Option<&str>) 
         }
         files.push(FileEntry { path, kind: FileKind::Law, size: bytes.len() as u64, sha256: hash });
     }
+    let hall_bytes = serde_json::to_vec(&source.hall)?;
+    let hall_hash = sha256_hex(&hall_bytes);
+    let hall_path = format!("hall/{hall_hash}.json");
+    std::fs::create_dir_all(out.join("hall"))?;
+    write_atomically(&out.join(&hall_path), &hall_bytes)?;
+    files.push(FileEntry { path: hall_path, kind: FileKind::Hall, size: hall_bytes.len() as u64, sha256: hall_hash });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
     let now = chrono::Utc::now();
@@ -93,10 +103,12 @@ pub fn build(source: &ContentSource, out: &Path, content_version: Option<&str>) 
     write_atomically(&out.join("manifest.json"), &serde_json::to_vec_pretty(&manifest)?)?;
     // Stale files of an earlier build would only confuse a mirror: drop what is not named.
     let named: BTreeSet<PathBuf> = manifest.files.iter().map(|f| out.join(&f.path)).collect();
-    for entry in std::fs::read_dir(&laws_dir)? {
-        let p = entry?.path();
-        if !named.contains(&p) {
-            std::fs::remove_file(&p)?;
+    for dir in [laws_dir, out.join("hall")] {
+        for entry in std::fs::read_dir(&dir)? {
+            let p = entry?.path();
+            if !named.contains(&p) {
+                std::fs::remove_file(&p)?;
+            }
         }
     }
     Ok(BuildReport { manifest, written, reused })
@@ -154,8 +166,24 @@ impl OpenBundle {
         Ok(OpenBundle { dir: dir.to_owned(), manifest })
     }
 
+    /// Reads the hall content file (exactly one per bundle).
+    pub fn read_hall(&self) -> Result<HallContent> {
+        let mut halls = self.manifest.files.iter().filter(|f| f.kind == FileKind::Hall);
+        let (Some(entry), None) = (halls.next(), halls.next()) else {
+            bail!("a bundle holds exactly one hall content file");
+        };
+        let text = self.read_checked(entry)?;
+        serde_json::from_str(&text).with_context(|| format!("{}: malformed hall content", entry.path))
+    }
+
     /// Reads one law file, checking its hash, its encoding and its JSON.
     pub fn read_law(&self, entry: &FileEntry) -> Result<LawDoc> {
+        let text = self.read_checked(entry)?;
+        serde_json::from_str(&text).with_context(|| format!("{}: malformed JSON law record", entry.path))
+    }
+
+    /// A file's text after checking its size, hash and encoding against the manifest.
+    fn read_checked(&self, entry: &FileEntry) -> Result<String> {
         let bytes = std::fs::read(self.dir.join(&entry.path)).with_context(|| format!("reading {}", entry.path))?;
         if bytes.len() as u64 != entry.size {
             bail!("{}: truncated: {} bytes, the manifest says {}", entry.path, bytes.len(), entry.size);
@@ -164,8 +192,8 @@ impl OpenBundle {
         if hash != entry.sha256 {
             bail!("{}: hash mismatch: file is {}, the manifest says {}", entry.path, hash, entry.sha256);
         }
-        let text = std::str::from_utf8(&bytes).with_context(|| format!("{}: invalid UTF-8", entry.path))?;
-        serde_json::from_str(text).with_context(|| format!("{}: malformed JSON law record", entry.path))
+        let text = String::from_utf8(bytes).with_context(|| format!("{}: invalid UTF-8", entry.path))?;
+        Ok(text)
     }
 }
 

@@ -4,6 +4,7 @@
 //! → `store` (SQLite generations built on the kiosk) → `search`/`lexicon` (what the UI asks).
 
 pub mod bundle;
+pub mod hall;
 pub mod law;
 pub mod lexicon;
 pub mod search;

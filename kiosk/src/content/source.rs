@@ -5,6 +5,9 @@
 //!   hall.toml            the deployment: hall name, hotline, website
 //!   laws/*.jsonl         law texts in the corpus format; every law listed here is a "core" law
 //!   laws/PROVENANCE.md   where the texts came from
+//!   guides/*.toml        办事指南, one per service item (law references checked at load)
+//!   service-points.toml  where residents can go
+//!   map/*.geojson        county boundaries for the offline map
 //! ```
 //! A build may add a wider corpus (`--corpus laws.jsonl`, the 1,564-document national set): its
 //! laws are searchable but ranked after the core ones.
@@ -15,6 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
+use super::hall::{guides, HallContent};
 use super::law::{parse_markdown, LawDoc, Provenance, Status};
 
 /// The deployment facts that travel with the content (shown on every screen).
@@ -61,6 +65,8 @@ struct CorpusRecord {
 pub struct ContentSource {
     pub deployment: Deployment,
     pub laws: Vec<LawDoc>,
+    /// Guides, service points, map and queue services.
+    pub hall: HallContent,
     /// Human-readable notes about decisions the loader made (superseded texts, duplicates).
     pub notes: Vec<String>,
 }
@@ -93,7 +99,12 @@ impl ContentSource {
         let mut notes = Vec::new();
         let laws = dedupe(laws, &mut notes);
         let laws = mark_superseded(laws, &mut notes);
-        Ok(ContentSource { deployment, laws, notes })
+        let hall = HallContent::load(dir)?;
+        let dangling = guides::dangling_references(&hall.guides, &laws);
+        if !dangling.is_empty() {
+            bail!("办事指南 cite what the laws do not hold:\n  {}", dangling.join("\n  "));
+        }
+        Ok(ContentSource { deployment, laws, hall, notes })
     }
 }
 

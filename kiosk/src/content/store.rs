@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
+use super::hall::HallContent;
 use super::bundle::{FileKind, OpenBundle};
 use super::law::{Block, LawDoc, Status};
 use super::lexicon;
@@ -237,6 +238,12 @@ impl Store {
             .optional()?)
     }
 
+    /// The hall's guides, service points, map and queue services of this generation.
+    pub fn hall(&self) -> Result<HallContent> {
+        let json = meta(&self.conn, "hall")?.context("store has no hall content (reinstall the bundle)")?;
+        serde_json::from_str(&json).context("store: malformed hall content")
+    }
+
     pub fn search(&self, query: &str, limit: usize) -> Result<SearchResults> {
         search::search(&self.conn, query, limit)
     }
@@ -441,7 +448,10 @@ fn apply_bundle(conn: &mut Connection, bundle: &OpenBundle, generation: u64) -> 
         added += 1;
     }
     let m = &bundle.manifest;
+    // Checked and parsed before the swap: a bundle with broken hall content never goes live.
+    let hall = bundle.read_hall()?;
     for (k, v) in [
+        ("hall", serde_json::to_string(&hall)?),
         ("generation", generation.to_string()),
         ("content_version", m.content_version.clone()),
         ("created_at", m.created_at.clone()),

@@ -1,0 +1,234 @@
+//! The offline map: county boundaries from GeoJSON, projected once by the bundle builder into a
+//! small schematic (a 1000-unit-wide plane, simplified outlines), so the kiosk draws paths and
+//! never touches geodesy at run time.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// Width of the schematic's plane; the height follows the region's aspect.
+pub const PLANE_WIDTH: f32 = 1000.0;
+/// Outline simplification tolerance in plane units (about half a pixel at city zoom on a
+/// 1080-wide panel; county zoom magnifies it ~4×, still below a stroke's width).
+const SIMPLIFY_TOLERANCE: f32 = 0.5;
+
+/// `hall.toml [map]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapSource {
+    /// GeoJSON file of county-level polygons, relative to `content/`.
+    pub geojson: String,
+    /// Datum of the coordinates (GCJ-02 for Chinese web-map data).
+    pub datum: String,
+    /// The caption every map shows: 审图号 if reviewed, else 示意图 (地图管理条例 第十五条、第二十二条).
+    pub caption: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchematicMap {
+    pub caption: String,
+    pub datum: String,
+    pub width: f32,
+    pub height: f32,
+    /// Projection: x = (lon - west) * kx, y = (north - lat) * ky.
+    pub west: f64,
+    pub north: f64,
+    pub kx: f64,
+    pub ky: f64,
+    pub counties: Vec<County>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct County {
+    /// GB/T 2260 code.
+    pub adcode: String,
+    /// Today's name (神木县 became 神木市 in 2017).
+    pub name: String,
+    /// Where the name goes, in plane units.
+    pub label: [f32; 2],
+    /// Outer and inner rings in plane units (even-odd fill).
+    pub rings: Vec<Vec<[f32; 2]>>,
+    /// min x, min y, max x, max y.
+    pub bbox: [f32; 4],
+}
+
+impl SchematicMap {
+    pub fn from_geojson_file(path: &Path, source: &MapSource) -> Result<SchematicMap> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Self::from_geojson(&text, source).with_context(|| format!("{}", path.display()))
+    }
+
+    pub fn from_geojson(text: &str, source: &MapSource) -> Result<SchematicMap> {
+        let doc: serde_json::Value = serde_json::from_str(text).context("malformed GeoJSON")?;
+        let features = doc.get("features").and_then(|f| f.as_array()).context("GeoJSON without features")?;
+        let mut raw = Vec::new();
+        for f in features {
+            let props = f.get("properties").context("feature without properties")?;
+            let text_prop = |k: &str| props.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+            let adcode = text_prop("adcode").context("feature without adcode")?;
+            let name = text_prop("name_current").or_else(|| text_prop("name")).context("feature without name")?;
+            let geometry = f.get("geometry").context("feature without geometry")?;
+            let polygons: Vec<serde_json::Value> = match geometry.get("type").and_then(|t| t.as_str()) {
+                Some("Polygon") => vec![geometry["coordinates"].clone()],
+                Some("MultiPolygon") => geometry["coordinates"].as_array().cloned().unwrap_or_default(),
+                other => bail!("{name}: unsupported geometry {other:?}"),
+            };
+            let mut rings = Vec::new();
+            for poly in &polygons {
+                for ring in poly.as_array().context("bad polygon")? {
+                    let pts: Vec<(f64, f64)> = ring
+                        .as_array()
+                        .context("bad ring")?
+                        .iter()
+                        .map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+                        .collect::<Option<_>>()
+                        .with_context(|| format!("{name}: bad coordinate"))?;
+                    if pts.len() >= 3 {
+                        rings.push(pts);
+                    }
+                }
+            }
+            let cp = props.get("cp").and_then(|c| Some((c.get(0)?.as_f64()?, c.get(1)?.as_f64()?)));
+            raw.push((adcode, name, rings, cp));
+        }
+        if raw.is_empty() {
+            bail!("GeoJSON holds no counties");
+        }
+        let all = raw.iter().flat_map(|r| r.2.iter().flatten());
+        let (mut west, mut east, mut south, mut north) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for &(lon, lat) in all {
+            west = west.min(lon);
+            east = east.max(lon);
+            south = south.min(lat);
+            north = north.max(lat);
+        }
+        // Equirectangular with the mid-latitude's scale: true shapes at city size.
+        let cos_mid = ((south + north) / 2.0).to_radians().cos();
+        let kx = PLANE_WIDTH as f64 / (east - west);
+        let ky = kx / cos_mid;
+        let height = ((north - south) * ky) as f32;
+        let mut map = SchematicMap {
+            caption: source.caption.clone(),
+            datum: source.datum.clone(),
+            width: PLANE_WIDTH,
+            height,
+            west,
+            north,
+            kx,
+            ky,
+            counties: Vec::new(),
+        };
+        for (adcode, name, rings, cp) in raw {
+            let rings: Vec<Vec<[f32; 2]>> = rings
+                .iter()
+                .map(|r| simplify(&r.iter().map(|&(lon, lat)| map.project(lon, lat)).collect::<Vec<_>>(), SIMPLIFY_TOLERANCE))
+                .filter(|r| r.len() >= 4)
+                .collect();
+            let mut bbox = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+            for p in rings.iter().flatten() {
+                bbox = [bbox[0].min(p[0]), bbox[1].min(p[1]), bbox[2].max(p[0]), bbox[3].max(p[1])];
+            }
+            let label = cp.map(|(lon, lat)| map.project(lon, lat)).unwrap_or([(bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0]);
+            map.counties.push(County { adcode, name, label, rings, bbox });
+        }
+        Ok(map)
+    }
+
+    /// Lon/lat (in the map's datum) to plane units.
+    pub fn project(&self, lon: f64, lat: f64) -> [f32; 2] {
+        [((lon - self.west) * self.kx) as f32, ((self.north - lat) * self.ky) as f32]
+    }
+
+    /// The county under a plane point.
+    pub fn county_at(&self, x: f32, y: f32) -> Option<&County> {
+        self.counties.iter().find(|c| {
+            x >= c.bbox[0] && x <= c.bbox[2] && y >= c.bbox[1] && y <= c.bbox[3] && c.rings.iter().filter(|r| ring_contains(r, x, y)).count() % 2 == 1
+        })
+    }
+
+    pub fn county(&self, adcode: &str) -> Option<&County> {
+        self.counties.iter().find(|c| c.adcode == adcode)
+    }
+
+    pub fn point_count(&self) -> usize {
+        self.counties.iter().flat_map(|c| &c.rings).map(Vec::len).sum()
+    }
+}
+
+impl County {
+    /// SVG path commands for Slint's `Path { commands: … }`, one subpath per ring.
+    pub fn svg_path(&self) -> String {
+        let mut s = String::with_capacity(self.rings.iter().map(|r| r.len() * 12).sum());
+        for ring in &self.rings {
+            for (i, p) in ring.iter().enumerate() {
+                s.push_str(if i == 0 { "M" } else { "L" });
+                s.push_str(&format!("{:.1} {:.1} ", p[0], p[1]));
+            }
+            s.push_str("Z ");
+        }
+        s
+    }
+}
+
+fn ring_contains(ring: &[[f32; 2]], x: f32, y: f32) -> bool {
+    let mut inside = false;
+    let mut j = ring.len() - 1;
+    for i in 0..ring.len() {
+        let (a, b) = (ring[i], ring[j]);
+        if (a[1] > y) != (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0] {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+/// Douglas–Peucker on a closed ring (first point kept, the ring stays closed).
+fn simplify(points: &[[f32; 2]], tolerance: f32) -> Vec<[f32; 2]> {
+    if points.len() < 4 {
+        return points.to_vec();
+    }
+    let mut keep = vec![false; points.len()];
+    keep[0] = true;
+    let last = points.len() - 1;
+    keep[last] = true;
+    // A closed ring has first == last: split at the farthest point so both halves are open.
+    let far = (1..last)
+        .max_by(|&a, &b| dist2(points[a], points[0]).total_cmp(&dist2(points[b], points[0])))
+        .unwrap_or(last / 2);
+    keep[far] = true;
+    let mut stack = vec![(0, far), (far, last)];
+    while let Some((a, b)) = stack.pop() {
+        if b <= a + 1 {
+            continue;
+        }
+        let (mut worst, mut worst_d) = (a, 0.0f32);
+        for i in a + 1..b {
+            let d = segment_distance(points[i], points[a], points[b]);
+            if d > worst_d {
+                worst = i;
+                worst_d = d;
+            }
+        }
+        if worst_d > tolerance {
+            keep[worst] = true;
+            stack.push((a, worst));
+            stack.push((worst, b));
+        }
+    }
+    points.iter().zip(keep).filter(|(_, k)| *k).map(|(p, _)| *p).collect()
+}
+
+fn dist2(a: [f32; 2], b: [f32; 2]) -> f32 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
+}
+
+fn segment_distance(p: [f32; 2], a: [f32; 2], b: [f32; 2]) -> f32 {
+    let len2 = dist2(a, b);
+    if len2 == 0.0 {
+        return dist2(p, a).sqrt();
+    }
+    let t = (((p[0] - a[0]) * (b[0] - a[0]) + (p[1] - a[1]) * (b[1] - a[1])) / len2).clamp(0.0, 1.0);
+    dist2(p, [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]).sqrt()
+}

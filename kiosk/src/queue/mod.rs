@@ -1,0 +1,15 @@
+//! Queue tickets: numbering in SQLite, the ticket printer, the spoken number, and the interface
+//! to the hall's calling system.
+//!
+//! A ticket is reserved (committed, fsynced) before a byte goes to the printer and settled after
+//! the printer answers, so a crash can burn a number but never issue it twice, and a printed
+//! ticket is never forgotten. See [`desk::TicketDesk::take`].
+
+pub mod calling;
+pub mod config;
+pub mod desk;
+pub mod escpos_decode;
+pub mod printer;
+pub mod speech;
+pub mod ticket_print;
+pub mod tickets;
