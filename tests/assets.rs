@@ -32,10 +32,16 @@ fn the_embedded_font_covers_every_character_of_the_corpus() {
             }
         }
     }
-    // The UI's own strings too (comments are never drawn).
-    for entry in walk(&common::repo().join("kiosk/ui")) {
+    // The UI's own strings, the Rust that writes text on screen, and the hall content (guides,
+    // service points, hall.toml): comments are never drawn.
+    let repo = common::repo();
+    let sources = [walk(&repo.join("kiosk/ui")), walk(&repo.join("kiosk/src")), walk(&repo.join("content"))];
+    for entry in sources.iter().flatten() {
         let source = std::fs::read_to_string(entry).unwrap();
-        let code = source.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<String>();
+        let code = source
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//") && !l.trim_start().starts_with('#'))
+            .collect::<String>();
         for c in code.chars().filter(|c| !c.is_ascii()).filter(drawn) {
             if checked.insert(c) && !has(c) {
                 missing.insert(c);
@@ -52,7 +58,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         let p = e.unwrap().path();
         if p.is_dir() {
             out.extend(walk(&p));
-        } else if p.extension().is_some_and(|x| x == "slint") {
+        } else if p.extension().is_some_and(|x| x == "slint" || x == "rs" || x == "toml") {
             out.push(p);
         }
     }

@@ -32,9 +32,25 @@ enum Command {
     },
     /// Render one screen headless (software renderer) to a PNG.
     Screenshot {
-        /// home, library, laws, reader, toc, jump, search, results, idle
+        /// home, library, laws, reader, toc, jump, search, results, idle, guides, guide, map,
+        /// map-county, point, points, queue, ticket
         #[arg(long, default_value = "home")]
         screen: String,
+        /// The guide the guide screen shows (an id from content/guides/).
+        #[arg(long, default_value = "legal-aid")]
+        guide: String,
+        /// The service point the point screen shows; the county map-county zooms to.
+        #[arg(long, default_value = "yl-center")]
+        point: String,
+        #[arg(long, default_value = "610881")]
+        county: String,
+        /// The service filter of the points list (e.g. 法律援助).
+        #[arg(long, default_value = "")]
+        filter: String,
+        /// The printer the ticket screen prints to (file:PATH prints one-way to a file; none:
+        /// the printer-failure fallback). The queue is a throwaway one.
+        #[arg(long)]
+        printer: Option<String>,
         /// Panel size, e.g. 1080x1920 (default: the config's orientation).
         #[arg(long)]
         size: Option<String>,
@@ -161,7 +177,7 @@ fn main() -> Result<()> {
             let _controller = Controller::new(window.clone_strong(), store, &config);
             window.run()?;
         }
-        Command::Screenshot { screen, size, law, article, pinyin, store, timing, out } => {
+        Command::Screenshot { screen, guide, point, county, filter, printer, size, law, article, pinyin, store, timing, out } => {
             let mut config = config;
             if let Some(dir) = store {
                 config.data_dir = dir;
@@ -173,11 +189,22 @@ fn main() -> Result<()> {
             if w > h {
                 config.orientation = kiosk::app::config::Orientation::Landscape;
             }
+            // Screens never touch the kiosk's real queue or voice.
+            let queue_tmp = std::env::temp_dir().join(format!("kiosk-screenshot-{}", std::process::id()));
+            config.queue_dir = Some(queue_tmp.clone());
+            config.printer_status = !printer.as_deref().is_some_and(|p| p.starts_with("file:"));
+            config.printer = printer;
+            config.speech = false;
             let mut headless = Headless::install(w, h)?;
             let store = Store::open(&config.data_dir)?;
             let ctrl = Controller::new(AppWindow::new()?, store, &config);
             ctrl.window().show()?;
-            open_screen(&ctrl, &screen, &law, article, &pinyin)?;
+            // A weekday morning, so the queue is open whatever the clock says.
+            ctrl.set_now(chrono::NaiveDateTime::parse_from_str("2026-11-23T09:30", "%Y-%m-%dT%H:%M")?);
+            let hall = HallScreen { guide: &guide, point: &point, county: &county, filter: &filter };
+            let opened = open_screen(&ctrl, &screen, &law, article, &pinyin, &hall);
+            let _ = std::fs::remove_dir_all(&queue_tmp);
+            opened?;
             if timing {
                 headless.render();
                 let first_frame = started.elapsed();
@@ -319,8 +346,16 @@ fn parse_size(s: &str) -> Result<(u32, u32)> {
     Ok((w.parse()?, h.parse()?))
 }
 
+/// Which guide, point, county and filter the hall screens show.
+struct HallScreen<'a> {
+    guide: &'a str,
+    point: &'a str,
+    county: &'a str,
+    filter: &'a str,
+}
+
 /// Brings the UI to a named screen through the same calls a resident's taps make.
-fn open_screen(ctrl: &Controller, screen: &str, law: &str, article: u32, pinyin: &str) -> Result<()> {
+fn open_screen(ctrl: &Controller, screen: &str, law: &str, article: u32, pinyin: &str, hall: &HallScreen) -> Result<()> {
     use kiosk::ui::Reader;
     match screen {
         "home" => {}
@@ -353,7 +388,33 @@ fn open_screen(ctrl: &Controller, screen: &str, law: &str, article: u32, pinyin:
             ctrl.type_keys(pinyin);
             ctrl.show_idle_prompt(20);
         }
-        other => anyhow::bail!("unknown screen {other:?}: home, library, laws, reader, toc, jump, search, results, idle"),
+        "guides" => ctrl.open_guides(),
+        "guide" => {
+            ctrl.open_guides();
+            ctrl.open_guide(hall.guide);
+        }
+        "map" => ctrl.open_map(),
+        "map-county" => {
+            ctrl.open_map();
+            ctrl.zoom_map(Some(hall.county));
+        }
+        "point" => {
+            ctrl.open_map();
+            ctrl.open_point(hall.point);
+        }
+        "points" => ctrl.open_points(hall.filter),
+        "queue" => {
+            ctrl.open_queue(None);
+            ctrl.choose_service("A");
+        }
+        "ticket" => {
+            ctrl.open_queue(Some("A"));
+            ctrl.confirm_ticket();
+        }
+        other => anyhow::bail!(
+            "unknown screen {other:?}: home, library, laws, reader, toc, jump, search, results, idle, \
+             guides, guide, map, map-county, point, points, queue, ticket"
+        ),
     }
     Ok(())
 }

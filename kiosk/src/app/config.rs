@@ -46,6 +46,8 @@ pub struct Config {
     pub here: Option<String>,
     /// Ticket QR payload; `{ticket}` becomes the ticket id (20261123-A007).
     pub ticket_status_url: String,
+    /// Where the queue database lives (default: DATA_DIR/queue).
+    pub queue_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -60,6 +62,7 @@ impl Default for Config {
             speech: true,
             here: None,
             ticket_status_url: "https://www.12348.gov.cn/queue?ticket={ticket}".into(),
+            queue_dir: None,
         }
     }
 }
@@ -91,7 +94,7 @@ impl Config {
 
     /// Where the queue database lives: beside the content generations, never inside one.
     pub fn queue_dir(&self) -> PathBuf {
-        self.data_dir.join("queue")
+        self.queue_dir.clone().unwrap_or_else(|| self.data_dir.join("queue"))
     }
 
     fn validate(&self) -> Result<()> {

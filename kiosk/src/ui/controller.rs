@@ -12,7 +12,14 @@ use super::idle::{IdleUi, IdleWatch};
 use super::navigation::Navigator;
 use super::pages::{page_of, paginate, PageSpan};
 use super::search_input::SearchInput;
-use super::{AppWindow, BlockItem, CategoryItem, Hall, HitItem, LawItem, Library, Nav, Page, Reader, Search, Session, Theme, TocItem};
+use super::hall_view;
+use super::{AppWindow, BlockItem, CategoryItem, Guides, Hall, HitItem, LawItem, Library, MapView, Nav, Page, Queue, Reader, Search, ServiceItem, Session, Theme, TocItem};
+use crate::content::hall::HallContent;
+use crate::content::hall::points::{distance_m, nearest, services};
+use crate::queue::desk::TicketDesk;
+use crate::queue::printer::{EscPosPrinter, PrinterTarget};
+use crate::queue::speech::{EspeakSpeaker, RecordingSpeaker, Speaker};
+use crate::queue::tickets::QueueDb;
 use crate::app::config::{Config, Orientation};
 use crate::content::law::chinese_number;
 use crate::content::lexicon::HOT_TOPICS;
@@ -41,6 +48,15 @@ struct State {
     input: SearchInput,
     candidates: Vec<String>,
     hits: Vec<Hit>,
+    hall: Option<HallContent>,
+    guide: Option<usize>,
+    checked: Vec<bool>,
+    /// Map viewbox in plane units: x, y, width, height.
+    viewbox: [f32; 4],
+    filter: String,
+    /// Opened with the queue page; holds the queue database's issuer lock.
+    desk: Option<TicketDesk>,
+    queue_letter: Option<String>,
 }
 
 pub struct Controller {
@@ -49,6 +65,11 @@ pub struct Controller {
     state: RefCell<State>,
     idle: Rc<IdleWatch>,
     clock: Timer,
+    config: Config,
+    /// The time the queue uses; `None` is the wall clock (screenshots and tests pin it).
+    now_override: std::cell::Cell<Option<chrono::NaiveDateTime>>,
+    /// What was said aloud when speech is captured (tests); else speech goes to espeak-ng.
+    pub speech_log: Option<RecordingSpeaker>,
     me: Weak<Controller>,
 }
 
@@ -65,6 +86,13 @@ impl Controller {
                 input: SearchInput::default(),
                 candidates: Vec::new(),
                 hits: Vec::new(),
+                hall: None,
+                guide: None,
+                checked: Vec::new(),
+                viewbox: [0.0, 0.0, 1000.0, 1000.0],
+                filter: String::new(),
+                desk: None,
+                queue_letter: None,
             }),
             idle: IdleWatch::new(
                 Duration::from_secs(config.idle_timeout_secs),
@@ -72,6 +100,9 @@ impl Controller {
                 me.clone() as Weak<dyn IdleUi>,
             ),
             clock: Timer::default(),
+            config: config.clone(),
+            now_override: Default::default(),
+            speech_log: (!config.speech).then(RecordingSpeaker::default),
             me: me.clone(),
         });
         ctrl.window.global::<Theme>().set_landscape(config.orientation == Orientation::Landscape);
@@ -126,6 +157,22 @@ impl Controller {
             i.pick(&word)
         }));
         on!(Search, on_open_hit, |c, index| c.open_hit(index as usize));
+        on!(Guides, on_open_guides, |c| c.open_guides());
+        on!(Guides, on_open_guide, |c, id| c.open_guide(&id));
+        on!(Guides, on_open_basis, |c, i| c.open_basis(i as usize));
+        on!(Guides, on_toggle_material, |c, i| c.toggle_material(i as usize));
+        on!(Guides, on_take_ticket, |c| c.take_ticket_for_guide());
+        on!(MapView, on_open_map, |c| c.open_map());
+        on!(MapView, on_tap_map, |c, x, y| c.tap_map(x, y));
+        on!(MapView, on_zoom_out, |c| c.zoom_map(None));
+        on!(MapView, on_open_pin, |c, id| c.open_pin(&id));
+        on!(MapView, on_open_list, |c| c.open_points(""));
+        on!(MapView, on_set_filter, |c, f| c.open_points(&f));
+        on!(MapView, on_open_point, |c, id| c.open_point(&id));
+        on!(MapView, on_close_card, |c| c.window.global::<MapView>().set_card_open(false));
+        on!(Queue, on_open_queue, |c| c.open_queue(None));
+        on!(Queue, on_choose, |c, l| c.choose_service(&l));
+        on!(Queue, on_confirm, |c| c.confirm_ticket());
         let topics: Vec<SharedString> = HOT_TOPICS.iter().map(|t| SharedString::from(*t)).collect();
         w.global::<Search>().set_topics(ModelRc::new(VecModel::from(topics)));
     }
@@ -161,7 +208,19 @@ impl Controller {
             s.candidates.clear();
             s.hits.clear();
             s.law = None;
+            // What this resident chose or ticked, and the ticket they were shown.
+            s.guide = None;
+            s.checked.clear();
+            s.queue_letter = None;
+            s.filter.clear();
         }
+        let q = self.window.global::<Queue>();
+        q.set_selected("".into());
+        q.set_priority(false);
+        q.set_code("".into());
+        q.set_qr(Default::default());
+        self.window.global::<MapView>().set_card_open(false);
+        self.window.global::<Guides>().set_materials(ModelRc::default());
         let reader = self.window.global::<Reader>();
         reader.set_toc_open(false);
         reader.set_jump_open(false);
@@ -177,7 +236,10 @@ impl Controller {
         if stale {
             match Store::open(&self.data_dir) {
                 Ok(store) => {
-                    self.state.borrow_mut().store = store;
+                    let mut st = self.state.borrow_mut();
+                    st.store = store;
+                    st.hall = None; // guides, points and map come with the generation
+                    drop(st);
                     self.show_store_info();
                 }
                 Err(e) => eprintln!("kiosk: keeping the current content: {e:#}"),
@@ -320,7 +382,7 @@ impl Controller {
             .collect();
         let reader = self.window.global::<Reader>();
         reader.set_blocks(ModelRc::new(VecModel::from(items)));
-        reader.set_breadcrumb(span.breadcrumb.join(" › ").into());
+        reader.set_breadcrumb(span.breadcrumb.join(" ＞ ").into());
         reader.set_page_index(page as i32);
         reader.set_starts_mid_section(start > span.start);
         reader.set_page_serial(reader.get_page_serial() + 1);
@@ -378,6 +440,325 @@ impl Controller {
             None => reader.set_jump_error(
                 format!("本法没有第{}条（共{}条），请重新输入", chinese_number(number), count).into(),
             ),
+        }
+    }
+
+    // ---- 办事指南 ------------------------------------------------------------------------
+
+    /// The hall content of the open store generation, loaded on first use.
+    fn with_hall<R>(&self, f: impl FnOnce(&HallContent) -> R) -> Option<R> {
+        let mut s = self.state.borrow_mut();
+        if s.hall.is_none() {
+            s.hall = s.store.hall().ok();
+        }
+        s.hall.as_ref().map(f)
+    }
+
+    pub fn open_guides(&self) {
+        if let Some(rows) = self.with_hall(|h| hall_view::guide_rows(&h.guides)) {
+            self.window.global::<Guides>().set_rows(ModelRc::new(VecModel::from(rows)));
+        }
+        self.go(Page::Guides);
+    }
+
+    pub fn open_guide(&self, id: &str) {
+        let Some(Some((index, guide, local, queue_name))) = self.with_hall(|h| {
+            let i = h.guides.iter().position(|g| g.id == id)?;
+            let g = h.guides[i].clone();
+            let queue_name = g.queue.as_deref().and_then(|l| h.queue.service(l)).map(|s| s.name.clone());
+            Some((i, g, h.local.clone(), queue_name))
+        }) else {
+            return;
+        };
+        let short = |law: &str| {
+            let s = self.state.borrow();
+            s.store.law_by_name(law).ok().flatten().map(|l| l.short_name).unwrap_or_else(|| law.to_owned())
+        };
+        let w = self.window.global::<Guides>();
+        w.set_name(guide.name.as_str().into());
+        w.set_summary(guide.summary.as_str().into());
+        let elig: Vec<SharedString> = guide.eligibility.iter().map(|e| e.as_str().into()).collect();
+        w.set_eligibility(ModelRc::new(VecModel::from(elig)));
+        w.set_basis(ModelRc::new(VecModel::from(hall_view::basis_items(&guide, short))));
+        let checked = vec![false; guide.materials.len()];
+        w.set_materials(ModelRc::new(VecModel::from(hall_view::material_items(&guide, &checked))));
+        w.set_steps(ModelRc::new(VecModel::from(hall_view::step_items(&guide))));
+        w.set_facts(ModelRc::new(VecModel::from(hall_view::guide_facts(&guide, &local))));
+        let base = if local.qr_base_url.is_empty() { "https://www.12348.gov.cn".to_owned() } else { local.qr_base_url.clone() };
+        w.set_qr(hall_view::qr_image(&format!("{}/?guide={}", base.trim_end_matches('/'), guide.id)));
+        w.set_queue_label(queue_name.map(|n| format!("取号办理：{n}")).unwrap_or_default().into());
+        w.set_serial(w.get_serial() + 1);
+        {
+            let mut s = self.state.borrow_mut();
+            s.guide = Some(index);
+            s.checked = checked;
+        }
+        self.go(Page::Guide);
+    }
+
+    fn open_basis(&self, index: usize) {
+        let guide = self.state.borrow().guide;
+        let Some(Some(r)) = self.with_hall(|h| h.guides.get(guide?)?.basis.get(index).cloned()) else {
+            return;
+        };
+        let number = r.article_number().ok().flatten();
+        let _ = self.open_law_by_name(&r.law, number);
+    }
+
+    fn toggle_material(&self, index: usize) {
+        let items = {
+            let mut s = self.state.borrow_mut();
+            if let Some(c) = s.checked.get_mut(index) {
+                *c = !*c;
+            }
+            let (Some(i), Some(h)) = (s.guide, s.hall.as_ref()) else { return };
+            hall_view::material_items(&h.guides[i], &s.checked)
+        };
+        self.window.global::<Guides>().set_materials(ModelRc::new(VecModel::from(items)));
+    }
+
+    fn take_ticket_for_guide(&self) {
+        let guide = self.state.borrow().guide;
+        let letter = self.with_hall(|h| guide.and_then(|i| h.guides[i].queue.clone())).flatten();
+        self.open_queue(letter.as_deref());
+    }
+
+    // ---- service points and the map --------------------------------------------------------
+
+    fn here(&self) -> Option<(f64, f64)> {
+        let id = self.config.here.clone()?;
+        self.with_hall(|h| h.points.points.iter().find(|p| p.id == id).map(|p| (p.lon, p.lat))).flatten()
+    }
+
+    pub fn open_map(&self) {
+        let Some((shapes, caption, sample)) = self.with_hall(|h| {
+            let sample = if h.points.sample { "网点为示例数据，以司法局公布为准" } else { "" };
+            (hall_view::county_shapes(&h.map), format!("{} · 坐标系 {}", h.map.caption, h.map.datum), sample.to_owned())
+        }) else {
+            return;
+        };
+        let m = self.window.global::<MapView>();
+        m.set_counties(ModelRc::new(VecModel::from(shapes)));
+        m.set_caption(caption.into());
+        m.set_sample_note(sample.into());
+        m.set_card_open(false);
+        self.zoom_map(None);
+        self.go(Page::Map);
+    }
+
+    /// Zooms to a county (None: the whole region), keeping the plane's aspect and a margin.
+    pub fn zoom_map(&self, adcode: Option<&str>) {
+        let Some(Some((bbox, title, plane_h))) = self.with_hall(|h| match adcode {
+            None => Some(([0.0, 0.0, h.map.width, h.map.height], "全市".to_owned(), h.map.height)),
+            Some(code) => h.map.county(code).map(|c| (c.bbox, c.name.clone(), h.map.height)),
+        }) else {
+            return;
+        };
+        let aspect = plane_h / 1000.0;
+        let (cx, cy) = ((bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0);
+        let mut w = (bbox[2] - bbox[0]).max((bbox[3] - bbox[1]) / aspect) * 1.1;
+        if adcode.is_none() {
+            w = 1000.0 * 1.04;
+        }
+        let h = w * aspect;
+        let vb = [cx - w / 2.0, cy - h / 2.0, w, h];
+        self.state.borrow_mut().viewbox = vb;
+        let here_id = self.config.here.clone();
+        // Merge pins closer than ~70 px on a 1000 px wide canvas.
+        let pins = self.with_hall(|h| hall_view::pins(&h.map, &h.points.points, here_id.as_deref(), w * 0.07)).unwrap_or_default();
+        let m = self.window.global::<MapView>();
+        m.set_vb_x(vb[0]);
+        m.set_vb_y(vb[1]);
+        m.set_vb_w(vb[2]);
+        m.set_vb_h(vb[3]);
+        m.set_title(title.into());
+        m.set_zoomed(adcode.is_some());
+        m.set_pins(ModelRc::new(VecModel::from(pins)));
+    }
+
+    /// A tap on the map (fractions of its width and height): zoom into the county under it.
+    pub fn tap_map(&self, fx: f32, fy: f32) {
+        let vb = self.state.borrow().viewbox;
+        let (x, y) = (vb[0] + fx * vb[2], vb[1] + fy * vb[3]);
+        let code = self.with_hall(|h| h.map.county_at(x, y).map(|c| c.adcode.clone())).flatten();
+        if let Some(code) = code {
+            self.zoom_map(Some(&code));
+        }
+    }
+
+    /// A pin: its card, or for a cluster, the list of the points it gathers (nearest first).
+    fn open_pin(&self, id: &str) {
+        let count = {
+            let m = self.window.global::<MapView>();
+            let pins = m.get_pins();
+            (0..slint::Model::row_count(&pins)).filter_map(|i| slint::Model::row_data(&pins, i)).find(|p| p.id == id).map(|p| p.count)
+        };
+        if count.unwrap_or(1) > 1 {
+            let vb = self.state.borrow().viewbox;
+            let county = self.with_hall(|h| h.points.points.iter().find(|p| p.id == id).map(|p| p.county.clone())).flatten();
+            // Zoom first; when the county view still merges them, list them.
+            if vb[2] > 400.0 {
+                if let Some(c) = county {
+                    self.zoom_map(Some(&c));
+                    return;
+                }
+            }
+            self.open_points("");
+            return;
+        }
+        self.open_point(id);
+    }
+
+    pub fn open_points(&self, filter: &str) {
+        let here = self.here();
+        let Some((rows, filters)) = self.with_hall(|h| {
+            let service = (!filter.is_empty()).then_some(filter);
+            let rows: Vec<_> = match here {
+                Some(here) => nearest(&h.points.points, here, service).into_iter().map(|(p, d)| hall_view::point_row(p, Some(d))).collect(),
+                None => h.points.points.iter().filter(|p| service.is_none_or(|s| p.services.iter().any(|x| x == s))).map(|p| hall_view::point_row(p, None)).collect(),
+            };
+            let filters: Vec<SharedString> = services(&h.points.points).into_iter().map(Into::into).collect();
+            (rows, filters)
+        }) else {
+            return;
+        };
+        self.state.borrow_mut().filter = filter.to_owned();
+        let m = self.window.global::<MapView>();
+        m.set_rows(ModelRc::new(VecModel::from(rows)));
+        m.set_filters(ModelRc::new(VecModel::from(filters)));
+        m.set_filter(filter.into());
+        m.set_card_open(false);
+        self.go(Page::Points);
+    }
+
+    pub fn open_point(&self, id: &str) {
+        let here = self.here();
+        let Some(Some((name, facts, qr))) = self.with_hall(|h| {
+            let p = h.points.points.iter().find(|p| p.id == id)?;
+            let d = here.map(|here| distance_m(here, (p.lon, p.lat)));
+            Some((p.name.clone(), hall_view::point_facts(p, d), hall_view::point_qr_payload(p)))
+        }) else {
+            return;
+        };
+        let m = self.window.global::<MapView>();
+        m.set_card_name(name.into());
+        m.set_card_facts(ModelRc::new(VecModel::from(facts)));
+        m.set_card_qr(hall_view::qr_image(&qr));
+        m.set_card_open(true);
+    }
+
+    // ---- queue tickets ------------------------------------------------------------------------
+
+    /// Pins the queue's clock (screenshots, tests).
+    pub fn set_now(&self, at: chrono::NaiveDateTime) {
+        self.now_override.set(Some(at));
+    }
+
+    fn now(&self) -> chrono::NaiveDateTime {
+        self.now_override.get().unwrap_or_else(|| chrono::Local::now().naive_local())
+    }
+
+    /// Opens the ticket desk on first use (queue database + printer + voice).
+    fn ensure_desk(&self) -> Result<()> {
+        if self.state.borrow().desk.is_some() {
+            return Ok(());
+        }
+        let hall = self.with_hall(|h| h.queue.clone()).context("no hall content")?;
+        let target: PrinterTarget = match &self.config.printer {
+            Some(p) => p.parse()?,
+            // No printer configured: every ticket falls back to the screen, and says why.
+            None => PrinterTarget::Tcp("unconfigured.invalid:9100".into()),
+        };
+        let speaker: Box<dyn Speaker> = match &self.speech_log {
+            Some(log) => Box::new(log.clone()),
+            None => Box::new(EspeakSpeaker::default()),
+        };
+        let hall_name = self.state.borrow().store.info().deployment.hall_name.clone();
+        let desk = TicketDesk {
+            db: QueueDb::open(&self.config.queue_dir())?,
+            printer: Box::new(EscPosPrinter::new(target, self.config.printer_status)),
+            speaker,
+            queue: hall,
+            hall_name,
+            status_url: self.config.ticket_status_url.clone(),
+        };
+        self.state.borrow_mut().desk = Some(desk);
+        Ok(())
+    }
+
+    pub fn open_queue(&self, letter: Option<&str>) {
+        if let Err(e) = self.ensure_desk() {
+            eprintln!("queue unavailable: {e:#}");
+        }
+        let now = self.now();
+        let items = {
+            let s = self.state.borrow();
+            let Some(desk) = s.desk.as_ref() else { return };
+            let q = self.window.global::<Queue>();
+            q.set_open(desk.queue.is_open(now));
+            q.set_hours(desk.queue.hours_label().into());
+            q.set_priority_label(desk.queue.priority_label.as_str().into());
+            desk.queue
+                .services
+                .iter()
+                .map(|line| {
+                    let waiting = desk.db.waiting(&line.letter, now.date()).unwrap_or(0);
+                    let rate = desk.db.minutes_per_call(&line.letter, now.date()).ok().flatten().unwrap_or(line.minutes_per_ticket as f64);
+                    ServiceItem {
+                        letter: line.letter.as_str().into(),
+                        name: line.name.as_str().into(),
+                        windows: line.windows.as_str().into(),
+                        waiting: waiting as i32,
+                        wait_minutes: (waiting as f64 * rate).round() as i32,
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        let q = self.window.global::<Queue>();
+        q.set_services(ModelRc::new(VecModel::from(items)));
+        q.set_priority(false);
+        self.state.borrow_mut().queue_letter = None;
+        q.set_selected("".into());
+        if let Some(l) = letter {
+            self.choose_service(l);
+        }
+        self.go(Page::Queue);
+    }
+
+    pub fn choose_service(&self, letter: &str) {
+        let name = self.state.borrow().desk.as_ref().and_then(|d| d.queue.service(letter).map(|s| s.name.clone()));
+        let Some(name) = name else { return };
+        self.state.borrow_mut().queue_letter = Some(letter.to_owned());
+        let q = self.window.global::<Queue>();
+        q.set_selected(letter.into());
+        q.set_selected_name(name.into());
+    }
+
+    /// 确认取号: issue, print, show. Runs on the UI thread; a printer that never answers costs
+    /// the link timeout (2.5 s) before the fallback shows.
+    pub fn confirm_ticket(&self) {
+        let now = self.now();
+        let priority = self.window.global::<Queue>().get_priority();
+        let outcome = {
+            let mut s = self.state.borrow_mut();
+            let Some(letter) = s.queue_letter.clone() else { return };
+            let Some(desk) = s.desk.as_mut() else { return };
+            desk.take(&letter, priority, now)
+        };
+        match outcome {
+            Ok(out) => {
+                let q = self.window.global::<Queue>();
+                q.set_code(out.ticket.code().into());
+                q.set_service_name(out.service.as_str().into());
+                q.set_windows(out.windows.as_str().into());
+                q.set_ahead(out.ahead as i32);
+                q.set_wait_minutes(out.wait_minutes as i32);
+                q.set_printed(out.printed());
+                q.set_time(now.format("%H:%M").to_string().into());
+                q.set_qr(hall_view::qr_image(&out.qr));
+                self.go(Page::Ticket);
+            }
+            Err(e) => eprintln!("ticket not issued: {e:#}"),
         }
     }
 

@@ -9,6 +9,7 @@ mod generated {
 }
 
 pub mod controller;
+pub mod hall_view;
 pub mod headless;
 pub mod idle;
 pub mod navigation;
