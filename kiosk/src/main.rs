@@ -248,8 +248,10 @@ fn main() -> Result<()> {
             );
         }
         Command::Ticket { service, printer, priority, one_way, store, at, count } => {
-            let data_dir = store.unwrap_or(config.data_dir.clone());
-            let hall = Store::open(&data_dir)?.hall()?;
+            let mut config = config;
+            if let Some(dir) = store {
+                config.data_dir = dir;
+            }
             let target = printer
                 .or(config.printer.clone())
                 .ok_or_else(|| anyhow::anyhow!("no printer: pass --printer or set printer in the config"))?;
@@ -257,14 +259,14 @@ fn main() -> Result<()> {
                 Some(at) => chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M")?,
                 None => chrono::Local::now().naive_local(),
             };
-            let mut desk = kiosk::queue::desk::TicketDesk {
-                db: kiosk::queue::tickets::QueueDb::open(&data_dir.join("queue"))?,
-                printer: Box::new(kiosk::queue::printer::EscPosPrinter::new(target.parse()?, !one_way && config.printer_status)),
-                speaker: Box::new(kiosk::queue::speech::RecordingSpeaker::default()),
-                queue: hall.queue,
-                hall_name: Store::open(&data_dir)?.info().deployment.hall_name.clone(),
-                status_url: config.ticket_status_url.clone(),
-            };
+            let mut desk = kiosk::queue::desk::TicketDesk::open(
+                &config,
+                &Store::open(&config.data_dir)?,
+                target.parse()?,
+                !one_way && config.printer_status,
+                // A technician's test ticket is printed, not announced.
+                Box::new(kiosk::queue::speech::RecordingSpeaker::default()),
+            )?;
             let mut failed = 0;
             for _ in 0..count {
                 let out = desk.take(&service, priority, now)?;

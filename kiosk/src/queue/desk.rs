@@ -1,13 +1,15 @@
 //! Taking a ticket, start to finish: reserve a number on disk, print, settle, speak.
 
 use anyhow::{bail, Result};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
-use super::config::QueueConfig;
-use super::printer::TicketPrinter;
+use super::config::{QueueConfig, ServiceLine};
+use super::printer::{EscPosPrinter, PrinterTarget, TicketPrinter};
 use super::speech::{ticket_sentence, Speaker};
 use super::ticket_print::{escpos_bytes, TicketPrint};
 use super::tickets::{QueueDb, Ticket, TicketState};
+use crate::app::config::Config;
+use crate::content::Store;
 
 /// What the resident sees after a tap on 确认取号.
 #[derive(Debug, Clone)]
@@ -40,6 +42,26 @@ pub struct TicketDesk {
 }
 
 impl TicketDesk {
+    /// The desk a kiosk (or `kiosk ticket`) runs: the store's queue services and hall name, the
+    /// configured queue database and ticket URL, the given printer and voice.
+    pub fn open(config: &Config, store: &Store, printer: PrinterTarget, two_way: bool, speaker: Box<dyn Speaker>) -> Result<TicketDesk> {
+        Ok(TicketDesk {
+            db: QueueDb::open(&config.queue_dir())?,
+            printer: Box::new(EscPosPrinter::new(printer, two_way)),
+            speaker,
+            queue: store.hall()?.queue,
+            hall_name: store.info().deployment.hall_name.clone(),
+            status_url: config.ticket_status_url.clone(),
+        })
+    }
+
+    /// Minutes `people` will wait for `line` today: the day's pace between calls once there is
+    /// one, else the service's configured minutes per ticket.
+    pub fn wait_minutes(&self, line: &ServiceLine, people: u32, day: NaiveDate) -> Result<u32> {
+        let rate = self.db.minutes_per_call(&line.letter, day)?.unwrap_or(line.minutes_per_ticket as f64);
+        Ok((people as f64 * rate).round() as u32)
+    }
+
     /// Issues one ticket. The number is committed before printing; the ticket counts in the
     /// queue only if the printer acknowledged it. On a print failure the number is returned for
     /// the screen (state `on_screen`) and the fault is recorded.
@@ -50,8 +72,7 @@ impl TicketDesk {
         }
         let mut ticket = self.db.reserve(letter, priority, now)?;
         let ahead = self.db.ahead_of(&ticket)?;
-        let rate = self.db.minutes_per_call(letter, now.date())?.unwrap_or(line.minutes_per_ticket as f64);
-        let wait_minutes = (ahead as f64 * rate).round() as u32;
+        let wait_minutes = self.wait_minutes(&line, ahead, now.date())?;
         let qr = self.status_url.replace("{ticket}", &ticket.ticket_id());
         let print = TicketPrint {
             hall: self.hall_name.clone(),

@@ -17,9 +17,8 @@ use super::{AppWindow, BlockItem, CategoryItem, Guides, Hall, HitItem, LawItem, 
 use crate::content::hall::HallContent;
 use crate::content::hall::points::{distance_m, nearest, services};
 use crate::queue::desk::TicketDesk;
-use crate::queue::printer::{EscPosPrinter, PrinterTarget};
+use crate::queue::printer::PrinterTarget;
 use crate::queue::speech::{EspeakSpeaker, RecordingSpeaker, Speaker};
-use crate::queue::tickets::QueueDb;
 use crate::app::config::{Config, Orientation};
 use crate::content::law::chinese_number;
 use crate::content::lexicon::HOT_TOPICS;
@@ -663,7 +662,6 @@ impl Controller {
         if self.state.borrow().desk.is_some() {
             return Ok(());
         }
-        let hall = self.with_hall(|h| h.queue.clone()).context("no hall content")?;
         let target: PrinterTarget = match &self.config.printer {
             Some(p) => p.parse()?,
             // No printer configured: every ticket falls back to the screen, and says why.
@@ -673,15 +671,7 @@ impl Controller {
             Some(log) => Box::new(log.clone()),
             None => Box::new(EspeakSpeaker::default()),
         };
-        let hall_name = self.state.borrow().store.info().deployment.hall_name.clone();
-        let desk = TicketDesk {
-            db: QueueDb::open(&self.config.queue_dir())?,
-            printer: Box::new(EscPosPrinter::new(target, self.config.printer_status)),
-            speaker,
-            queue: hall,
-            hall_name,
-            status_url: self.config.ticket_status_url.clone(),
-        };
+        let desk = TicketDesk::open(&self.config, &self.state.borrow().store, target, self.config.printer_status, speaker)?;
         self.state.borrow_mut().desk = Some(desk);
         Ok(())
     }
@@ -703,13 +693,12 @@ impl Controller {
                 .iter()
                 .map(|line| {
                     let waiting = desk.db.waiting(&line.letter, now.date()).unwrap_or(0);
-                    let rate = desk.db.minutes_per_call(&line.letter, now.date()).ok().flatten().unwrap_or(line.minutes_per_ticket as f64);
                     ServiceItem {
                         letter: line.letter.as_str().into(),
                         name: line.name.as_str().into(),
                         windows: line.windows.as_str().into(),
                         waiting: waiting as i32,
-                        wait_minutes: (waiting as f64 * rate).round() as i32,
+                        wait_minutes: desk.wait_minutes(line, waiting, now.date()).unwrap_or(0) as i32,
                     }
                 })
                 .collect::<Vec<_>>()

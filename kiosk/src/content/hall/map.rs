@@ -159,11 +159,11 @@ impl SchematicMap {
 impl County {
     /// SVG path commands for Slint's `Path { commands: … }`, one subpath per ring.
     pub fn svg_path(&self) -> String {
+        use std::fmt::Write;
         let mut s = String::with_capacity(self.rings.iter().map(|r| r.len() * 12).sum());
         for ring in &self.rings {
             for (i, p) in ring.iter().enumerate() {
-                s.push_str(if i == 0 { "M" } else { "L" });
-                s.push_str(&format!("{:.1} {:.1} ", p[0], p[1]));
+                let _ = write!(s, "{}{:.1} {:.1} ", if i == 0 { "M" } else { "L" }, p[0], p[1]);
             }
             s.push_str("Z ");
         }
