@@ -1,11 +1,13 @@
 //! UI tests of the hall screens on Slint's testing backend: guides (a 设定依据 opens the reader
-//! at its article), the map (tap a county to zoom, a pin's card), the points list filter, and
-//! taking a ticket through a loopback printer — printed, and the on-screen fallback. One test
-//! function: the testing backend is process-wide.
+//! at its article), the map (tap a county to zoom, a pin's card), the points list filter, the
+//! legal-aid quick check, and taking a ticket through a loopback printer — printed, the
+//! on-screen fallback, and a silent printer that must not freeze the screen. One test function:
+//! the testing backend is process-wide.
 
 mod common;
 
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 use common::printer::{Behaviour, LoopbackPrinter};
 use i_slint_backend_testing::ElementHandle;
@@ -13,7 +15,7 @@ use kiosk::app::config::Config;
 use kiosk::content::Store;
 use kiosk::queue::escpos_decode::{decode, readout};
 use kiosk::ui::controller::Controller;
-use kiosk::ui::{AppWindow, Guides, MapView, Nav, Page, Queue, Reader};
+use kiosk::ui::{AidCheck, AppWindow, Guides, MapView, Nav, Page, Queue, Reader};
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
 
@@ -21,6 +23,16 @@ fn tap(window: &AppWindow, label: &str) {
     let found = ElementHandle::find_by_accessible_label(window, label).collect::<Vec<_>>();
     let el = found.first().unwrap_or_else(|| panic!("nothing labelled {label:?} on screen"));
     el.mock_single_click(PointerEventButton::Left);
+}
+
+/// Lets the printing thread finish, driving the screen's timers as the event loop would.
+fn wait_for_ticket(w: &AppWindow) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while w.global::<Queue>().get_printing() {
+        assert!(Instant::now() < deadline, "the ticket is still printing after 10 s");
+        std::thread::sleep(Duration::from_millis(5));
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(30));
+    }
 }
 
 fn controller(printer: Option<String>, queue_dir: &std::path::Path) -> Rc<Controller> {
@@ -83,6 +95,9 @@ fn hall_screens() {
     assert_eq!(w.global::<Nav>().get_page(), Page::Queue);
     assert_eq!(w.global::<Queue>().get_selected(), "A");
     tap(w, "确认取号");
+    // The tap returns at once; the printer is worked on a thread while the screen says so.
+    assert!(w.global::<Queue>().get_printing());
+    wait_for_ticket(w);
     assert_eq!(w.global::<Nav>().get_page(), Page::Ticket);
     let q = w.global::<Queue>();
     assert!(q.get_printed());
@@ -98,6 +113,7 @@ fn hall_screens() {
     q.invoke_choose("A".into());
     q.set_priority(true);
     tap(w, "确认取号");
+    wait_for_ticket(w);
     assert_eq!(q.get_code(), "A002");
     assert_eq!(q.get_ahead(), 0);
 
@@ -108,9 +124,9 @@ fn hall_screens() {
     let m = w.global::<MapView>();
     assert_eq!(m.get_counties().row_count(), 12);
     assert!(m.get_pins().iter().any(|p| p.here), "您在这里 is on the map");
-    let (vx, vy, vw, vh) = (m.get_vb_x(), m.get_vb_y(), m.get_vb_w(), m.get_vb_h());
+    let vw = m.get_vb_w();
     let sm = m.get_counties().iter().find(|c| c.name == "神木市").unwrap();
-    ctrl.tap_map((sm.label_x - vx) / vw, (sm.label_y - vy) / vh);
+    ctrl.tap_map(sm.label_x, sm.label_y, 1.4);
     assert!(m.get_zoomed());
     assert_eq!(m.get_title(), "神木市");
     assert!(m.get_vb_w() < vw / 2.0);
@@ -137,9 +153,86 @@ fn hall_screens() {
     let w = ctrl.window();
     ctrl.open_queue(Some("C"));
     tap(w, "确认取号");
+    wait_for_ticket(w);
     let q = w.global::<Queue>();
     assert_eq!(w.global::<Nav>().get_page(), Page::Ticket);
     assert!(!q.get_printed());
     assert_eq!(q.get_code(), "C001");
     assert!(ctrl.speech_log.as_ref().unwrap().0.lock().unwrap()[0].contains("记下屏幕上的号码"));
+    drop(ctrl);
+
+    // A printer that takes the bytes and never answers: the tap returns at once, the screen
+    // says 正在打印 and ignores a second tap, and after the link timeout the fallback shows.
+    let silent = LoopbackPrinter::start(Behaviour::Silent);
+    let tmp = tempfile::tempdir().unwrap();
+    let ctrl = controller(Some(silent.url()), tmp.path());
+    let w = ctrl.window();
+    ctrl.open_queue(Some("B"));
+    let tapped = Instant::now();
+    tap(w, "确认取号");
+    assert!(tapped.elapsed() < Duration::from_millis(500), "the tap blocked for {:?}", tapped.elapsed());
+    let q = w.global::<Queue>();
+    assert!(q.get_printing());
+    assert!(ElementHandle::find_by_accessible_label(w, "正在打印号票，请稍候…").next().is_some());
+    q.invoke_confirm(); // an impatient second tap
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(30));
+    assert_eq!(w.global::<Nav>().get_page(), Page::Queue);
+    wait_for_ticket(w);
+    assert!(tapped.elapsed() >= Duration::from_secs(2), "gave up before the printer's timeout");
+    assert_eq!(w.global::<Nav>().get_page(), Page::Ticket);
+    assert!(!q.get_printed());
+    assert_eq!(q.get_code(), "B001", "one ticket for two taps");
+    assert_eq!(silent.job_count(), 0);
+    drop(ctrl);
+
+    // 法律援助自测: matter → 第三十二条? → 第四十二条? → income → answer; 上一题 takes one back.
+    let tmp = tempfile::tempdir().unwrap();
+    let ctrl = controller(Some(printer.url()), tmp.path());
+    let w = ctrl.window();
+    let a = w.global::<AidCheck>();
+    tap(w, "援助自测");
+    assert_eq!(w.global::<Nav>().get_page(), Page::Aid);
+    assert!(a.get_asks_matter());
+    assert_eq!(a.get_matters().row_count(), 9);
+    tap(w, "讨要工资、确认劳动关系");
+    assert_eq!(a.get_step(), 2);
+    assert!(a.get_question_cases().iter().any(|c| c.contains("见义勇为")));
+    tap(w, "不是");
+    assert!(a.get_question_cases().iter().any(|c| c.contains("进城务工人员")));
+    tap(w, "上一题");
+    assert_eq!(a.get_step(), 2);
+    assert!(a.get_question_cases().iter().any(|c| c.contains("见义勇为")));
+    tap(w, "不是");
+    tap(w, "不是");
+    // The demo deployment publishes no income line: the question says the window decides.
+    assert!(a.get_question().contains("以窗口公示为准"), "{}", a.get_question());
+    tap(w, "不是");
+    assert_eq!(a.get_question(), "");
+    assert_eq!(a.get_outcome(), 2);
+    assert_eq!(a.get_headline(), "您可能不符合法律援助的条件");
+    assert_eq!(a.get_ticket_label(), "取号：C 法律咨询");
+    // 法律依据 opens 法律援助法 at the article.
+    tap(w, "第三十一条\n可申请的事项");
+    assert_eq!(w.global::<Nav>().get_page(), Page::Reader);
+    let blocks = w.global::<Reader>().get_blocks();
+    assert_eq!(blocks.iter().find(|b| b.target).expect("article marked").label, "第三十一条");
+    w.global::<Nav>().invoke_back();
+    assert_eq!(w.global::<Nav>().get_page(), Page::Aid);
+    assert_eq!(a.get_headline(), "您可能不符合法律援助的条件", "back keeps the answer");
+    // 重新自测 with a 第三十二条 case: no means test → likely, ticket for the legal-aid window.
+    tap(w, "重新自测");
+    assert_eq!(a.get_step(), 1);
+    tap(w, "赡养费、抚养费、扶养费");
+    tap(w, "是");
+    assert_eq!(a.get_outcome(), 0);
+    tap(w, "取号：A 法律援助");
+    assert_eq!(w.global::<Nav>().get_page(), Page::Queue);
+    assert_eq!(w.global::<Queue>().get_selected(), "A");
+    // Idle reset: nothing of the answers is left on screen or in the controller.
+    ctrl.reset_session();
+    assert_eq!(a.get_headline(), "");
+    assert_eq!(a.get_reasons().row_count(), 0);
+    ctrl.open_aid_check();
+    assert_eq!(a.get_step(), 1);
+    assert!(a.get_asks_matter());
 }

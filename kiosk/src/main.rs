@@ -33,7 +33,7 @@ enum Command {
     /// Render one screen headless (software renderer) to a PNG.
     Screenshot {
         /// home, library, laws, reader, toc, jump, search, results, idle, guides, guide, map,
-        /// map-county, point, points, queue, ticket
+        /// map-county, point, points, queue, ticket, aid-check, aid-question, aid-result
         #[arg(long, default_value = "home")]
         screen: String,
         /// The guide the guide screen shows (an id from content/guides/).
@@ -412,10 +412,25 @@ fn open_screen(ctrl: &Controller, screen: &str, law: &str, article: u32, pinyin:
         "ticket" => {
             ctrl.open_queue(Some("A"));
             ctrl.confirm_ticket();
+            // Printing runs on a worker thread; the picture is of its outcome.
+            anyhow::ensure!(ctrl.poll_ticket(Some(std::time::Duration::from_secs(10))), "the ticket did not finish printing");
+        }
+        "aid-check" => ctrl.open_aid_check(),
+        "aid-question" => {
+            // 讨要工资 → the 第三十二条 question.
+            ctrl.open_aid_check();
+            ctrl.aid_pick_matter(0);
+        }
+        "aid-result" => {
+            // 讨要工资, not a 第三十二条 case, a migrant worker (第四十二条): likely eligible.
+            ctrl.open_aid_check();
+            ctrl.aid_pick_matter(0);
+            ctrl.aid_answer(false);
+            ctrl.aid_answer(true);
         }
         other => anyhow::bail!(
             "unknown screen {other:?}: home, library, laws, reader, toc, jump, search, results, idle, \
-             guides, guide, map, map-county, point, points, queue, ticket"
+             guides, guide, map, map-county, point, points, queue, ticket, aid-check, aid-question, aid-result"
         ),
     }
     Ok(())

@@ -105,11 +105,41 @@ pub fn guide_facts(g: &Guide, local: &LocalFacts) -> Vec<FactItem> {
     ]
 }
 
-pub fn county_shapes(map: &SchematicMap) -> Vec<CountyShape> {
+/// The counties' names and label positions.
+pub fn county_labels(map: &SchematicMap) -> Vec<CountyShape> {
     map.counties
         .iter()
-        .map(|c| CountyShape { adcode: c.adcode.as_str().into(), name: c.name.as_str().into(), path: c.svg_path().into(), label_x: c.label[0], label_y: c.label[1] })
+        .map(|c| CountyShape { adcode: c.adcode.as_str().into(), name: c.name.as_str().into(), label_x: c.label[0], label_y: c.label[1] })
         .collect()
+}
+
+/// Every county outline as one path, and its box (x, y, w, h in plane units) with room for the
+/// stroke. With `view` (a zoomed viewbox) each outline is cut to a little more than the view,
+/// and counties outside it are left out.
+pub fn map_outline(map: &SchematicMap, view: Option<[f32; 4]>) -> (String, [f32; 4]) {
+    // Room for the outline's stroke, which straddles the boundary.
+    const MARGIN: f32 = 3.0;
+    let mut path = String::new();
+    let mut bbox = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for c in &map.counties {
+        let (p, b) = match view {
+            None => (c.svg_path(), c.bbox),
+            Some([x, y, w, h]) => {
+                // The cut edges fall outside the canvas, which clips them from view.
+                let (mx, my) = (w * 0.05, h * 0.05);
+                match c.clipped([x - mx, y - my, x + w + mx, y + h + my]) {
+                    Some(cut) => cut,
+                    None => continue,
+                }
+            }
+        };
+        path.push_str(&p);
+        bbox = [bbox[0].min(b[0]), bbox[1].min(b[1]), bbox[2].max(b[2]), bbox[3].max(b[3])];
+    }
+    if path.is_empty() {
+        return (path, [0.0, 0.0, 1.0, 1.0]);
+    }
+    (path, [bbox[0] - MARGIN, bbox[1] - MARGIN, bbox[2] - bbox[0] + 2.0 * MARGIN, bbox[3] - bbox[1] + 2.0 * MARGIN])
 }
 
 /// Pins in plane units; points closer than `merge` plane units join one pin with a count (the

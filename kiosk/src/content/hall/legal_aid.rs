@@ -134,12 +134,12 @@ pub fn verdict(a: &Answers) -> Verdict {
     };
     let next_steps = match outcome {
         Outcome::Likely | Outcome::AskWindow => vec![
-            "带上身份证、和事情有关的材料，到法律援助窗口申请（A 类号）。".into(),
+            "带上身份证、和事情有关的材料，到法律援助窗口申请（下面可以直接取号）。".into(),
             "法律援助机构收到申请后7日内作出决定（第四十三条）。".into(),
             "也可以拨打 12348 先咨询。".into(),
         ],
         Outcome::Unlikely => vec![
-            "可以在法律咨询窗口免费咨询（C 类号），或申请人民调解（免费）。".into(),
+            "可以在法律咨询窗口免费咨询（下面可以直接取号），或申请人民调解（免费）。".into(),
             "如果情况有变化，仍可以向法律援助机构申请，由机构审查决定。".into(),
         ],
     };

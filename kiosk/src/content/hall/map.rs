@@ -159,16 +159,69 @@ impl SchematicMap {
 impl County {
     /// SVG path commands for Slint's `Path { commands: … }`, one subpath per ring.
     pub fn svg_path(&self) -> String {
-        use std::fmt::Write;
-        let mut s = String::with_capacity(self.rings.iter().map(|r| r.len() * 12).sum());
-        for ring in &self.rings {
-            for (i, p) in ring.iter().enumerate() {
-                let _ = write!(s, "{}{:.1} {:.1} ", if i == 0 { "M" } else { "L" }, p[0], p[1]);
-            }
-            s.push_str("Z ");
-        }
-        s
+        rings_svg_path(&self.rings)
     }
+
+    /// The outline cut to `rect` (min x, min y, max x, max y) and its box, or `None` when the
+    /// county lies outside. A zoomed map cuts its neighbours this way: the software renderer
+    /// rasterizes a path at its full size however little of it shows.
+    pub fn clipped(&self, rect: [f32; 4]) -> Option<(String, [f32; 4])> {
+        if self.bbox[2] < rect[0] || self.bbox[0] > rect[2] || self.bbox[3] < rect[1] || self.bbox[1] > rect[3] {
+            return None;
+        }
+        let rings: Vec<Vec<[f32; 2]>> = self.rings.iter().map(|r| clip_ring(r, rect)).filter(|r| r.len() >= 3).collect();
+        let mut bbox = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+        for p in rings.iter().flatten() {
+            bbox = [bbox[0].min(p[0]), bbox[1].min(p[1]), bbox[2].max(p[0]), bbox[3].max(p[1])];
+        }
+        (!rings.is_empty()).then(|| (rings_svg_path(&rings), bbox))
+    }
+}
+
+fn rings_svg_path(rings: &[Vec<[f32; 2]>]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(rings.iter().map(|r| r.len() * 12).sum());
+    for ring in rings {
+        for (i, p) in ring.iter().enumerate() {
+            let _ = write!(s, "{}{:.1} {:.1} ", if i == 0 { "M" } else { "L" }, p[0], p[1]);
+        }
+        s.push_str("Z ");
+    }
+    s
+}
+
+/// Sutherland–Hodgman: a closed ring cut to an axis-aligned rectangle. Where the ring leaves
+/// the rectangle the result runs along its edge, so callers cut to a rectangle a little larger
+/// than what they show.
+fn clip_ring(ring: &[[f32; 2]], rect: [f32; 4]) -> Vec<[f32; 2]> {
+    // (axis, bound, keep the side below the bound)
+    let edges = [(0, rect[0], false), (0, rect[2], true), (1, rect[1], false), (1, rect[3], true)];
+    let mut out = ring.to_vec();
+    for (axis, bound, below) in edges {
+        let inside = |p: &[f32; 2]| if below { p[axis] <= bound } else { p[axis] >= bound };
+        let input = std::mem::take(&mut out);
+        let Some(&last) = input.last() else { break };
+        let mut prev = last;
+        for &p in &input {
+            let cross = |a: [f32; 2], b: [f32; 2]| {
+                let t = (bound - a[axis]) / (b[axis] - a[axis]);
+                let mut q = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+                q[axis] = bound;
+                q
+            };
+            match (inside(&prev), inside(&p)) {
+                (true, true) => out.push(p),
+                (true, false) => out.push(cross(prev, p)),
+                (false, true) => {
+                    out.push(cross(prev, p));
+                    out.push(p);
+                }
+                (false, false) => {}
+            }
+            prev = p;
+        }
+    }
+    out
 }
 
 fn ring_contains(ring: &[[f32; 2]], x: f32, y: f32) -> bool {
@@ -231,4 +284,28 @@ fn segment_distance(p: [f32; 2], a: [f32; 2], b: [f32; 2]) -> f32 {
     }
     let t = (((p[0] - a[0]) * (b[0] - a[0]) + (p[1] - a[1]) * (b[1] - a[1])) / len2).clamp(0.0, 1.0);
     dist2(p, [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clipping_keeps_the_part_inside() {
+        // A 10×10 square cut to its right half: area 50, box x 5..10.
+        let square = vec![[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]];
+        let c = County { adcode: "1".into(), name: "x".into(), label: [5.0, 5.0], rings: vec![square.clone()], bbox: [0.0, 0.0, 10.0, 10.0] };
+        let (path, bbox) = c.clipped([5.0, -1.0, 20.0, 20.0]).unwrap();
+        assert_eq!(bbox, [5.0, 0.0, 10.0, 10.0]);
+        assert!(path.starts_with('M') && path.trim_end().ends_with('Z'));
+        let cut = clip_ring(&square, [5.0, -1.0, 20.0, 20.0]);
+        let twice_area: f32 = (0..cut.len())
+            .map(|i| {
+                let (a, b) = (cut[i], cut[(i + 1) % cut.len()]);
+                a[0] * b[1] - b[0] * a[1]
+            })
+            .sum();
+        assert!((twice_area.abs() / 2.0 - 50.0).abs() < 1e-3, "area {}", twice_area.abs() / 2.0);
+        assert!(c.clipped([20.0, 20.0, 30.0, 30.0]).is_none());
+    }
 }
