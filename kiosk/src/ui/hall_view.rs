@@ -3,7 +3,7 @@
 
 use slint::{Image, Rgb8Pixel, SharedPixelBuffer};
 
-use super::{BasisItem, CountyShape, FactItem, GuideRow, MaterialItem, PinItem, PointRow, StepItem};
+use super::{BasisItem, CountyLabel, FactItem, GuideRow, MaterialItem, PinItem, PointRow, StepItem};
 use crate::content::hall::guides::Guide;
 use crate::content::hall::map::SchematicMap;
 use crate::content::hall::points::{distance_label, ServicePoint};
@@ -106,10 +106,10 @@ pub fn guide_facts(g: &Guide, local: &LocalFacts) -> Vec<FactItem> {
 }
 
 /// The counties' names and label positions.
-pub fn county_labels(map: &SchematicMap) -> Vec<CountyShape> {
+pub fn county_labels(map: &SchematicMap) -> Vec<CountyLabel> {
     map.counties
         .iter()
-        .map(|c| CountyShape { adcode: c.adcode.as_str().into(), name: c.name.as_str().into(), label_x: c.label[0], label_y: c.label[1] })
+        .map(|c| CountyLabel { adcode: c.adcode.as_str().into(), name: c.name.as_str().into(), label_x: c.label[0], label_y: c.label[1] })
         .collect()
 }
 

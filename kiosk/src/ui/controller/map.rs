@@ -9,13 +9,12 @@ impl Controller {
     }
 
     pub fn open_map(&self) {
-        let Some((caption, sample)) = self.with_hall(|h| {
+        let Some((caption, sample, labels)) = self.with_hall(|h| {
             let sample = if h.points.sample { "网点为示例数据，以司法局公布为准" } else { "" };
-            (format!("{} · 坐标系 {}", h.map.caption, h.map.datum), sample.to_owned())
+            (format!("{} · 坐标系 {}", h.map.caption, h.map.datum), sample.to_owned(), hall_view::county_labels(&h.map))
         }) else {
             return;
         };
-        let labels = self.with_hall(|h| hall_view::county_labels(&h.map)).unwrap_or_default();
         let m = self.window.global::<MapView>();
         m.set_counties(ModelRc::new(VecModel::from(labels)));
         m.set_caption(caption.into());
@@ -48,10 +47,13 @@ impl Controller {
         let vb = [cx - w / 2.0, cy - h / 2.0, w, h];
         self.state.borrow_mut().viewbox = vb;
         let here_id = self.config.here.clone();
-        // Merge pins closer than ~70 px on a 1000 px wide canvas.
+        // Only a zoomed view cuts the outlines; the whole region shows them all.
         let zoomed = adcode.is_some().then_some(vb);
         let ((outline, ob), pins) = self
-            .with_hall(|h| (hall_view::map_outline(&h.map, zoomed), hall_view::pins(&h.map, &h.points.points, here_id.as_deref(), w * 0.07)))
+            .with_hall(|h| {
+                // Pins closer than 7 % of the view's width (~70 px on the canvas) merge.
+                (hall_view::map_outline(&h.map, zoomed), hall_view::pins(&h.map, &h.points.points, here_id.as_deref(), w * 0.07))
+            })
             .unwrap_or_default();
         let m = self.window.global::<MapView>();
         m.set_outline(outline.into());
