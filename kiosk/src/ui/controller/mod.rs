@@ -300,7 +300,7 @@ impl Controller {
     }
 
     fn tick_clock(&self) {
-        let now = chrono::Local::now();
+        let now = self.now();
         const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
         use chrono::Datelike;
         let hall = self.window.global::<Hall>();

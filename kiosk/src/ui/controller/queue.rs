@@ -27,6 +27,8 @@ impl Controller {
     /// Pins the queue's clock (screenshots, tests).
     pub fn set_now(&self, at: chrono::NaiveDateTime) {
         self.now_override.set(Some(at));
+        // The home clock shows the pinned time too, so screenshots do not change by the minute.
+        self.tick_clock();
     }
 
     pub(super) fn now(&self) -> chrono::NaiveDateTime {
