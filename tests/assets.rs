@@ -1,7 +1,7 @@
 //! What the screens promise about their assets: no character of any law vanishes for want of a
 //! glyph, and every text colour keeps its contrast on the background it is drawn on.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 
@@ -10,13 +10,18 @@ use std::collections::BTreeSet;
 #[test]
 fn the_embedded_font_covers_every_character_of_the_corpus() {
     // One file: Slint never falls back from one embedded font to another.
-    let font = std::fs::read(common::repo().join("assets/fonts/kiosk-cjk.ttf")).unwrap();
+    let font = std::fs::read(support::repo().join("assets/fonts/kiosk-cjk.ttf")).unwrap();
     let face = ttf_parser::Face::parse(&font, 0).unwrap();
     let has = |c: char| face.glyph_index(c).is_some();
     // Zero-width and private-use characters (stray in a few source texts) are never drawn.
-    let drawn = |c: &char| !c.is_control() && !c.is_whitespace() && !('\u{200b}'..='\u{200f}').contains(c)
-        && !('\u{e000}'..='\u{f8ff}').contains(c) && *c != '\u{feff}';
-    let data = common::shared_data().join("laws");
+    let drawn = |c: &char| {
+        !c.is_control()
+            && !c.is_whitespace()
+            && !('\u{200b}'..='\u{200f}').contains(c)
+            && !('\u{e000}'..='\u{f8ff}').contains(c)
+            && *c != '\u{feff}'
+    };
+    let data = support::shared_data().join("laws");
     let mut missing = BTreeSet::new();
     let mut checked = BTreeSet::new();
     for file in ["laws.jsonl", "laws-core.jsonl", "laws-core-supplement.jsonl"] {
@@ -34,8 +39,9 @@ fn the_embedded_font_covers_every_character_of_the_corpus() {
     }
     // The UI's own strings, the Rust that writes text on screen, and the hall content (guides,
     // service points, hall.toml): comments are never drawn.
-    let repo = common::repo();
-    let sources = [walk(&repo.join("kiosk/ui")), walk(&repo.join("kiosk/src")), walk(&repo.join("content"))];
+    let repo = support::repo();
+    let sources =
+        [walk(&repo.join("kiosk/ui")), walk(&repo.join("kiosk/src")), walk(&repo.join("content"))];
     for entry in sources.iter().flatten() {
         let source = std::fs::read_to_string(entry).unwrap();
         let code = source
@@ -69,7 +75,11 @@ fn luminance(hex: &str) -> f64 {
     let v = u32::from_str_radix(&hex[1..7], 16).unwrap();
     let channel = |shift: u32| {
         let c = ((v >> shift) & 0xff) as f64 / 255.0;
-        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
     };
     0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0)
 }
@@ -82,7 +92,8 @@ fn contrast(a: &str, b: &str) -> f64 {
 /// WCAG 1.4.3: every text colour of the theme on the backgrounds it is used on is ≥ 4.5:1.
 #[test]
 fn theme_text_colours_keep_their_contrast() {
-    let theme = std::fs::read_to_string(common::repo().join("kiosk/ui/theme.slint")).unwrap();
+    let theme =
+        std::fs::read_to_string(support::repo().join("kiosk/ui/theme/palette.slint")).unwrap();
     let colour = |name: &str| -> String {
         let line = theme
             .lines()
@@ -106,6 +117,13 @@ fn theme_text_colours_keep_their_contrast() {
         ("amended-text", "amended-bg"),
         ("repealed-text", "repealed-bg"),
         ("repealed-text", "surface"),
+        ("text", "target-bg"),
+        ("text-muted", "map-background"),
+        ("on-primary", "pin-here"),
+        ("on-primary", "pin-centre"),
+        ("on-primary", "pin-legal-aid"),
+        ("on-primary", "pin-notary"),
+        ("on-primary", "pin-grassroots"),
     ];
     for (fg, bg) in pairs {
         let ratio = contrast(&colour(fg), &colour(bg));

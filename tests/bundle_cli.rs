@@ -1,7 +1,7 @@
 //! Bundles end to end through the `kiosk` binary: build, incremental install, refusal of bad
 //! bundles, and kill -9 in the middle of an install.
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -10,12 +10,20 @@ use std::time::Duration;
 use kiosk::content::bundle::{sha256_hex, Manifest};
 
 fn kiosk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiosk")).args(args).env_remove("KIOSK_CONFIG").output().expect("kiosk runs")
+    Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(args)
+        .env_remove("KIOSK_CONFIG")
+        .output()
+        .expect("kiosk runs")
 }
 
 fn ok(args: &[&str]) -> String {
     let out = kiosk(args);
-    assert!(out.status.success(), "kiosk {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "kiosk {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -26,7 +34,7 @@ fn p(path: &Path) -> &str {
 /// A copy of content/ whose law texts can be edited.
 fn content_copy(dir: &Path) -> PathBuf {
     let c = dir.join("content");
-    common::copy_dir(&common::repo().join("content"), &c);
+    support::copy_dir(&support::repo().join("content"), &c);
     c
 }
 
@@ -51,7 +59,12 @@ fn one_law_edit_changes_one_file_and_reindexes_one_law() {
     assert!(out.contains("43 added, 0 removed, 0 unchanged"), "{out}");
     assert!(!ok(&["search", "鲲鹏", "--store", p(&data)]).contains("人民调解法"));
 
-    edit_core(&content, |l| Some(l.replace("经人民调解委员会调解达成的调解协议", "经人民调解委员会调解达成的鲲鹏调解协议")));
+    edit_core(&content, |l| {
+        Some(l.replace(
+            "经人民调解委员会调解达成的调解协议",
+            "经人民调解委员会调解达成的鲲鹏调解协议",
+        ))
+    });
     ok(&["bundle", "build", p(&content), "-o", p(&b2), "--content-version", "v2"]);
     let (m1, m2) = (manifest(&b1), manifest(&b2));
     let old: Vec<_> = m1.files.iter().filter(|f| !m2.files.contains(f)).collect();
@@ -66,17 +79,32 @@ fn one_law_edit_changes_one_file_and_reindexes_one_law() {
     edit_core(&content, |l| (!l.contains("\"short_name\": \"公证法\"")).then(|| l.to_owned()));
     let refused = kiosk(&["bundle", "build", p(&content), "-o", p(&tmp.path().join("refused"))]);
     assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("guide notarization: no law"), "{refused:?}");
-    std::fs::copy(common::repo().join("content/laws/laws-core.jsonl"), content.join("laws/laws-core.jsonl")).unwrap();
-    edit_core(&content, |l| Some(l.replace("经人民调解委员会调解达成的调解协议", "经人民调解委员会调解达成的鲲鹏调解协议")));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("guide notarization: no law"),
+        "{refused:?}"
+    );
+    std::fs::copy(
+        support::repo().join("content/laws/laws-core.jsonl"),
+        content.join("laws/laws-core.jsonl"),
+    )
+    .unwrap();
+    edit_core(&content, |l| {
+        Some(l.replace(
+            "经人民调解委员会调解达成的调解协议",
+            "经人民调解委员会调解达成的鲲鹏调解协议",
+        ))
+    });
 
     // Remove a law no guide cites: it is gone from the results.
-    edit_core(&content, |l| (!l.contains("\"short_name\": \"婚姻登记条例\"")).then(|| l.to_owned()));
+    edit_core(&content, |l| {
+        (!l.contains("\"short_name\": \"婚姻登记条例\"")).then(|| l.to_owned())
+    });
     let b3 = tmp.path().join("b3");
     ok(&["bundle", "build", p(&content), "-o", p(&b3), "--content-version", "v3"]);
     let out = ok(&["bundle", "install", p(&b3), "--store", p(&data)]);
     assert!(out.contains("0 added, 1 removed, 42 unchanged"), "{out}");
-    assert!(!ok(&["search", "婚姻登记机关", "--store", p(&data), "--limit", "50"]).contains("婚姻登记条例\t"));
+    assert!(!ok(&["search", "婚姻登记机关", "--store", p(&data), "--limit", "50"])
+        .contains("婚姻登记条例\t"));
 }
 
 /// Each way a bundle can be broken is refused with a clear word, and the store keeps serving
@@ -100,29 +128,49 @@ fn bad_bundles_are_refused_and_the_store_is_unchanged() {
 
     type Breaker = fn(&Path, &str);
     let cases: [(&str, Breaker, &str); 5] = [
-        ("hash", |b, f| {
-            let path = b.join(f);
-            let mut bytes = std::fs::read(&path).unwrap();
-            let i = bytes.iter().position(|&c| c == b'"').unwrap();
-            bytes[i + 1] ^= 0x01;
-            std::fs::write(path, bytes).unwrap();
-        }, "hash mismatch"),
-        ("format", |b, _| {
-            let path = b.join("manifest.json");
-            let text = std::fs::read_to_string(&path).unwrap().replacen("\"format\": 1", "\"format\": 2", 1);
-            std::fs::write(path, text).unwrap();
-        }, "unknown bundle format version 2"),
-        ("truncated", |b, f| {
-            let path = b.join(f);
-            let bytes = std::fs::read(&path).unwrap();
-            std::fs::write(path, &bytes[..bytes.len() / 2]).unwrap();
-        }, "truncated"),
+        (
+            "hash",
+            |b, f| {
+                let path = b.join(f);
+                let mut bytes = std::fs::read(&path).unwrap();
+                let i = bytes.iter().position(|&c| c == b'"').unwrap();
+                bytes[i + 1] ^= 0x01;
+                std::fs::write(path, bytes).unwrap();
+            },
+            "hash mismatch",
+        ),
+        (
+            "format",
+            |b, _| {
+                let path = b.join("manifest.json");
+                let text = std::fs::read_to_string(&path).unwrap().replacen(
+                    "\"format\": 1",
+                    "\"format\": 2",
+                    1,
+                );
+                std::fs::write(path, text).unwrap();
+            },
+            "unknown bundle format version 2",
+        ),
+        (
+            "truncated",
+            |b, f| {
+                let path = b.join(f);
+                let bytes = std::fs::read(&path).unwrap();
+                std::fs::write(path, &bytes[..bytes.len() / 2]).unwrap();
+            },
+            "truncated",
+        ),
         ("utf8", |b, f| rewrite_consistently(b, f, |bytes| bytes[10] = 0xff), "invalid UTF-8"),
-        ("json", |b, f| rewrite_consistently(b, f, |bytes| *bytes.last_mut().unwrap() = b' '), "malformed JSON"),
+        (
+            "json",
+            |b, f| rewrite_consistently(b, f, |bytes| *bytes.last_mut().unwrap() = b' '),
+            "malformed JSON",
+        ),
     ];
     for (name, breaker, expected) in cases {
         let bad = tmp.path().join(format!("bad-{name}"));
-        common::copy_dir(&base, &bad);
+        support::copy_dir(&base, &bad);
         breaker(&bad, &changed.path);
         let out = kiosk(&["bundle", "install", p(&bad), "--store", p(&data)]);
         let err = String::from_utf8_lossy(&out.stderr);
@@ -131,7 +179,11 @@ fn bad_bundles_are_refused_and_the_store_is_unchanged() {
         assert_eq!(std::fs::read_link(data.join("current")).unwrap(), current_before, "{name}");
         assert_eq!(ok(&["search", "离婚", "--store", p(&data)]), before, "{name}: content changed");
     }
-    assert_eq!(std::fs::read_dir(data.join("generations")).unwrap().count(), 1, "no half generations left");
+    assert_eq!(
+        std::fs::read_dir(data.join("generations")).unwrap().count(),
+        1,
+        "no half generations left"
+    );
 }
 
 /// Rewrites a law file and fixes its size and hash in the manifest, so only the content is bad.
@@ -147,17 +199,27 @@ fn rewrite_consistently(bundle: &Path, file: &str, damage: fn(&mut Vec<u8>)) {
     std::fs::write(bundle.join("manifest.json"), serde_json::to_vec_pretty(&m).unwrap()).unwrap();
 }
 
-
 /// kill -9 at several points of a full-corpus install: the previous generation keeps serving,
 /// and the next install completes.
 #[test]
 fn kill_during_install_keeps_the_previous_generation() {
     let tmp = tempfile::tempdir().unwrap();
-    let content = common::repo().join("content");
-    let (small, full, data) = (tmp.path().join("small"), tmp.path().join("full"), tmp.path().join("data"));
+    let content = support::repo().join("content");
+    let (small, full, data) =
+        (tmp.path().join("small"), tmp.path().join("full"), tmp.path().join("data"));
     ok(&["bundle", "build", p(&content), "-o", p(&small), "--content-version", "small"]);
-    let corpus = common::national_corpus();
-    ok(&["bundle", "build", p(&content), "-o", p(&full), "--corpus", p(&corpus), "--content-version", "full"]);
+    let corpus = support::national_corpus();
+    ok(&[
+        "bundle",
+        "build",
+        p(&content),
+        "-o",
+        p(&full),
+        "--corpus",
+        p(&corpus),
+        "--content-version",
+        "full",
+    ]);
     ok(&["bundle", "install", p(&small), "--store", p(&data)]);
     let before = ok(&["search", "离婚", "--store", p(&data)]);
     for delay_ms in [50, 300, 900, 2000] {
@@ -172,7 +234,11 @@ fn kill_during_install_keeps_the_previous_generation() {
         if finished {
             break;
         }
-        assert_eq!(ok(&["search", "离婚", "--store", p(&data)]), before, "killed after {delay_ms} ms");
+        assert_eq!(
+            ok(&["search", "离婚", "--store", p(&data)]),
+            before,
+            "killed after {delay_ms} ms"
+        );
     }
     let out = ok(&["bundle", "install", p(&full), "--store", p(&data)]);
     assert!(out.contains("installed full"), "{out}");

@@ -1,7 +1,7 @@
 //! The hall's own content: 办事指南 (every law reference resolves), service points (distance,
 //! sorting, filters), the schematic map, and the legal-aid quick check.
 
-mod common;
+mod support;
 
 use kiosk::content::hall::legal_aid::{self, Answers, Outcome, Question};
 use kiosk::content::hall::points::{distance_label, distance_m, nearest};
@@ -10,7 +10,7 @@ use kiosk::content::{source::ContentSource, Store};
 
 #[test]
 fn every_guide_parses_and_every_reference_opens_an_article() {
-    let store = Store::open(common::demo_store()).unwrap();
+    let store = Store::open(support::demo_store()).unwrap();
     let hall = store.hall().unwrap();
     let ids: Vec<&str> = hall.guides.iter().map(|g| g.id.as_str()).collect();
     for required in [
@@ -28,9 +28,16 @@ fn every_guide_parses_and_every_reference_opens_an_article() {
     let mut resolved = 0;
     for g in &hall.guides {
         assert!(!g.materials.is_empty() && !g.steps.is_empty(), "{}", g.id);
-        assert!(g.queue.as_deref().is_some_and(|l| hall.queue.service(l).is_some()), "{}: 取号办理 needs a queue service", g.id);
+        assert!(
+            g.queue.as_deref().is_some_and(|l| hall.queue.service(l).is_some()),
+            "{}: 取号办理 needs a queue service",
+            g.id
+        );
         for r in &g.basis {
-            let law = store.law_by_name(&r.law).unwrap().unwrap_or_else(|| panic!("{}: no law {}", g.id, r.law));
+            let law = store
+                .law_by_name(&r.law)
+                .unwrap()
+                .unwrap_or_else(|| panic!("{}: no law {}", g.id, r.law));
             if let Some(n) = r.article_number().unwrap() {
                 let seq = store.article_seq(law.doc, n as i64).unwrap();
                 assert!(seq.is_some(), "{}: {} has no {:?}", g.id, r.law, r.article);
@@ -50,28 +57,40 @@ fn every_guide_parses_and_every_reference_opens_an_article() {
 
 #[test]
 fn a_dangling_reference_fails_the_build() {
-    let src = ContentSource::load(&common::repo().join("content"), None).unwrap();
+    let src = ContentSource::load(&support::repo().join("content"), None).unwrap();
     let mut bad = src.hall.guides.clone();
-    bad[0].basis.push(guides::LawRef { law: "中华人民共和国法律援助法".into(), article: Some("第九十九条".into()), note: String::new() });
-    bad[1].basis.push(guides::LawRef { law: "不存在的法".into(), article: None, note: String::new() });
+    bad[0].basis.push(guides::LawRef {
+        law: "中华人民共和国法律援助法".into(),
+        article: Some("第九十九条".into()),
+        note: String::new(),
+    });
+    bad[1].basis.push(guides::LawRef {
+        law: "不存在的法".into(),
+        article: None,
+        note: String::new(),
+    });
     let problems = guides::dangling_references(&bad, &src.laws);
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].contains("第九十九条") && problems[1].contains("不存在的法"), "{problems:?}");
+    assert!(
+        problems[0].contains("第九十九条") && problems[1].contains("不存在的法"),
+        "{problems:?}"
+    );
     assert!(guides::dangling_references(&src.hall.guides, &src.laws).is_empty());
 
     // And through the loader: a copy of content/ with one bad article refuses to load.
     let tmp = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::repo().join("content"), tmp.path());
+    support::copy_dir(&support::repo().join("content"), tmp.path());
     let g = tmp.path().join("guides/mediation.toml");
-    let text = std::fs::read_to_string(&g).unwrap().replace("article = \"第三十三条\"", "article = \"第三百三十三条\"");
+    let text = std::fs::read_to_string(&g)
+        .unwrap()
+        .replace("article = \"第三十三条\"", "article = \"第三百三十三条\"");
     std::fs::write(&g, text).unwrap();
     let err = ContentSource::load(tmp.path(), None).err().expect("dangling reference refused");
     assert!(format!("{err:#}").contains("第三百三十三条"), "{err:#}");
 }
 
-
 fn hall() -> HallContent {
-    HallContent::load(&common::repo().join("content")).unwrap()
+    HallContent::load(&support::repo().join("content")).unwrap()
 }
 
 #[test]
@@ -109,7 +128,8 @@ fn the_schematic_map_keeps_every_county_where_it_is() {
     // Every service point lies inside the county it claims (on the simplified outlines).
     for p in &h.points.points {
         let [x, y] = map.project(p.lon, p.lat);
-        let county = map.county_at(x, y).unwrap_or_else(|| panic!("{} falls outside every county", p.id));
+        let county =
+            map.county_at(x, y).unwrap_or_else(|| panic!("{} falls outside every county", p.id));
         assert_eq!(county.adcode, p.county, "{}", p.id);
     }
     // A point far outside the region is in no county; 神木市 is north-east of 定边县.
@@ -138,17 +158,31 @@ fn legal_aid_quick_check_follows_the_statute() {
     assert_eq!(v.outcome, Outcome::Unlikely);
     assert!(v.next_steps.iter().any(|s| s.contains("法律咨询")));
     // 家暴 victim (第三十二条): no income question at all.
-    let b = Answers { matter: Some(legal_aid::OTHER_MATTER), no_means_test: Some(true), ..Default::default() };
+    let b = Answers {
+        matter: Some(legal_aid::OTHER_MATTER),
+        no_means_test: Some(true),
+        ..Default::default()
+    };
     assert_eq!(legal_aid::next_question(&b), None);
     assert_eq!(legal_aid::verdict(&b).outcome, Outcome::Likely);
     // A 第四十二条 group skips the means check.
-    let c = Answers { matter: Some(2), no_means_test: Some(false), exempt_group: Some(true), ..Default::default() };
+    let c = Answers {
+        matter: Some(2),
+        no_means_test: Some(false),
+        exempt_group: Some(true),
+        ..Default::default()
+    };
     assert_eq!(legal_aid::next_question(&c), None);
     assert_eq!(legal_aid::verdict(&c).outcome, Outcome::Likely);
     // An unlisted matter with low income: the window decides.
-    let d = Answers { matter: Some(legal_aid::OTHER_MATTER), no_means_test: Some(false), exempt_group: Some(false), income_below_line: Some(true) };
+    let d = Answers {
+        matter: Some(legal_aid::OTHER_MATTER),
+        no_means_test: Some(false),
+        exempt_group: Some(false),
+        income_below_line: Some(true),
+    };
     assert_eq!(legal_aid::verdict(&d).outcome, Outcome::AskWindow);
     // Without a published line the question says where the line is.
-    assert!(Question::Income.text(None).contains("以窗口公示为准"));
-    assert!(Question::Income.text(Some(1200)).contains("1200"));
+    assert!(Question::Income.prompt(None).question.contains("以窗口公示为准"));
+    assert!(Question::Income.prompt(Some(1200)).question.contains("1200"));
 }

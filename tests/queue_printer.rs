@@ -2,39 +2,42 @@
 //! back; python-escpos as a second encoder; printer faults; numbering across midnight and the
 //! priority lane; and 1,000 tickets with kill -9 at random points.
 
-mod common;
+mod support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use common::printer::{Behaviour, LoopbackPrinter};
 use kiosk::content::Store;
-use kiosk::queue::desk::TicketDesk;
-use kiosk::queue::escpos_decode::{decode, readout, Element};
+use kiosk::queue::desk::{DeskSetup, TicketDesk};
 use kiosk::queue::printer::EscPosPrinter;
 use kiosk::queue::speech::{EspeakSpeaker, RecordingSpeaker};
 use kiosk::queue::ticket_print::{escpos_bytes, lines, TicketPrint};
 use kiosk::queue::tickets::{QueueDb, TicketState};
+use support::escpos_decode::{decode, readout, Element};
+use support::printer::{Behaviour, LoopbackPrinter};
 
 fn at(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap()
 }
 
+fn waiting(desk: &TicketDesk, letter: &str, now: NaiveDateTime) -> u32 {
+    desk.services(now).unwrap().into_iter().find(|s| s.letter == letter).unwrap().waiting
+}
+
 fn desk(dir: &std::path::Path, printer: &str) -> (TicketDesk, RecordingSpeaker) {
-    let store = Store::open(common::demo_store()).unwrap();
+    let store = Store::open(support::demo_store()).unwrap();
     let speech = RecordingSpeaker::default();
-    let mut p = EscPosPrinter::new(printer.parse().unwrap(), true);
-    p.timeout = Duration::from_millis(400);
-    let desk = TicketDesk {
-        db: QueueDb::open(dir).unwrap(),
-        printer: Box::new(p),
-        speaker: Box::new(speech.clone()),
+    let p =
+        EscPosPrinter::new(printer.parse().unwrap(), true).with_timeout(Duration::from_millis(400));
+    let setup = DeskSetup {
         queue: store.hall().unwrap().queue,
         hall_name: store.info().deployment.hall_name.clone(),
+        queue_dir: dir.to_owned(),
         status_url: "https://www.12348.gov.cn/queue?ticket={ticket}".into(),
     };
+    let desk = TicketDesk::open(setup, Box::new(p), Box::new(speech.clone())).unwrap();
     (desk, speech)
 }
 
@@ -62,10 +65,10 @@ fn a_ticket_prints_gb18030_text_a_native_qr_and_a_cut() {
     assert!(elements.contains(&Element::Size(4, 4)), "the number prints large");
     assert!(r.lines.iter().any(|l| l.contains("不记录任何个人信息")));
     // Spoken as well as printed, digit by digit.
-    let said = speech.0.lock().unwrap().clone();
+    let said = speech.said();
     assert_eq!(said.len(), 2);
     assert!(said[0].contains("A 零零一号") && said[0].contains("前面没有人"), "{said:?}");
-    assert_eq!(desk.db.waiting("A", at("2026-11-23T09:32").date()).unwrap(), 2);
+    assert_eq!(waiting(&desk, "A", at("2026-11-23T09:32")), 2);
 }
 
 #[test]
@@ -84,11 +87,16 @@ fn python_escpos_agrees_on_text_qr_and_cut() {
     let ours = readout(&decode(&escpos_bytes(&t).unwrap()).unwrap());
     let l = lines(&t);
     let qr_after = l.iter().position(|x| x.starts_with("取号时间")).unwrap() + 1;
-    let input = serde_json::json!({ "before_qr": &l[..qr_after], "qr": t.qr, "after_qr": &l[qr_after..] });
-    let python = common::repo().join("target/pyenv/bin/python");
-    assert!(python.is_file(), "python-escpos venv missing at {}: run tools/setup-debian", python.display());
+    let input =
+        serde_json::json!({ "before_qr": &l[..qr_after], "qr": t.qr, "after_qr": &l[qr_after..] });
+    let python = support::repo().join("target/pyenv/bin/python");
+    assert!(
+        python.is_file(),
+        "python-escpos venv missing at {}: run tools/setup-debian",
+        python.display()
+    );
     let mut child = Command::new(python)
-        .arg(common::repo().join("tests/crosscheck_escpos.py"))
+        .arg(support::repo().join("tests/crosscheck_escpos.py"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -97,7 +105,10 @@ fn python_escpos_agrees_on_text_qr_and_cut() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let hex = String::from_utf8(out.stdout).unwrap();
-    let theirs_bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+    let theirs_bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
     let theirs = readout(&decode(&theirs_bytes).expect("our decoder reads python-escpos's job"));
     assert_eq!(ours, theirs);
     assert_eq!(ours.lines, l);
@@ -111,18 +122,22 @@ fn no_ticket_counts_when_the_printer_fails() {
     let paper_out = LoopbackPrinter::start(Behaviour::PaperOut);
     let silent = LoopbackPrinter::start(Behaviour::Silent);
     let now = at("2026-11-23T14:10");
-    for (i, (url, kind)) in [(format!("tcp://{closed}"), "unreachable"), (paper_out.url(), "paper_out"), (silent.url(), "no_answer")]
-        .into_iter()
-        .enumerate()
+    for (i, (url, kind)) in [
+        (format!("tcp://{closed}"), "unreachable"),
+        (paper_out.url(), "paper_out"),
+        (silent.url(), "no_answer"),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let (mut desk, speech) = desk(tmp.path(), &url);
         let out = desk.take("C", false, now).unwrap();
         assert!(!out.printed(), "{kind}");
         assert_eq!(out.ticket.state, TicketState::OnScreen);
         assert_eq!(out.ticket.number, i as u32 + 1, "numbers are never reused");
-        assert_eq!(desk.db.waiting("C", now.date()).unwrap(), 0, "{kind}: an unprinted ticket is not counted");
-        assert_eq!(desk.db.faults(1).unwrap()[0].1, kind);
-        assert!(speech.0.lock().unwrap()[0].contains("记下屏幕上的号码"));
+        assert_eq!(waiting(&desk, "C", now), 0, "{kind}: an unprinted ticket is not counted");
+        assert_eq!(QueueDb::open_for_calling(tmp.path()).unwrap().faults(1).unwrap()[0].1, kind);
+        assert!(speech.said()[0].contains("记下屏幕上的号码"));
         drop(desk);
     }
     assert_eq!(paper_out.job_count(), 0, "nothing is sent to a printer without paper");
@@ -144,7 +159,10 @@ fn numbering_restarts_at_midnight_and_the_priority_lane_goes_first() {
     let a2 = settle(&mut db, "A", false, "2026-11-23T23:59");
     let b1 = settle(&mut db, "B", false, "2026-11-23T23:59");
     let next_day = settle(&mut db, "A", false, "2026-11-24T00:00");
-    assert_eq!((a1.code(), a2.code(), b1.code(), next_day.code()), ("A001".into(), "A002".into(), "B001".into(), "A001".into()));
+    assert_eq!(
+        (a1.code(), a2.code(), b1.code(), next_day.code()),
+        ("A001".into(), "A002".into(), "B001".into(), "A001".into())
+    );
     assert_ne!(a1.ticket_id(), next_day.ticket_id());
 
     let n2 = settle(&mut db, "A", false, "2026-11-24T08:31");
@@ -154,10 +172,15 @@ fn numbering_restarts_at_midnight_and_the_priority_lane_goes_first() {
     assert_eq!(db.ahead_of(&p3).unwrap(), 0);
     assert_eq!(db.ahead_of(&p5).unwrap(), 1);
     assert_eq!(db.ahead_of(&n4).unwrap(), 4, "both priority tickets, A001 and A002");
-    let order: Vec<String> = (0..5).map(|_| db.call_next("A", at("2026-11-24T09:00")).unwrap().unwrap().code()).collect();
+    let order: Vec<String> = (0..5)
+        .map(|_| db.call_next("A", at("2026-11-24T09:00")).unwrap().unwrap().code())
+        .collect();
     assert_eq!(order, [p3.code(), p5.code(), next_day.code(), n2.code(), n4.code()]);
     assert!(db.call_next("A", at("2026-11-24T09:00")).unwrap().is_none());
-    assert_eq!(db.now_serving("A", at("2026-11-24T09:00").date()).unwrap().unwrap().code(), n4.code());
+    assert_eq!(
+        db.now_serving("A", at("2026-11-24T09:00").date()).unwrap().unwrap().code(),
+        n4.code()
+    );
 }
 
 #[test]
@@ -165,7 +188,7 @@ fn a_thousand_tickets_survive_kill_9_at_random_points() {
     let printer = LoopbackPrinter::start(Behaviour::Ready);
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
-    copy_store(common::demo_store(), &store);
+    copy_store(support::demo_store(), &store);
     let kiosk = env!("CARGO_BIN_EXE_kiosk");
     let target = 1000;
     let mut kills = 0;
@@ -173,7 +196,15 @@ fn a_thousand_tickets_survive_kill_9_at_random_points() {
     while printer.job_count() < target {
         let left = target - printer.job_count();
         let mut child = Command::new(kiosk)
-            .args(["ticket", "--service", "A", "--at", "2026-11-23T10:00", "--count", &left.to_string()])
+            .args([
+                "ticket",
+                "--service",
+                "A",
+                "--at",
+                "2026-11-23T10:00",
+                "--count",
+                &left.to_string(),
+            ])
             .args(["--printer", &printer.url(), "--store"])
             .arg(&store)
             .stdout(Stdio::null())
@@ -214,14 +245,25 @@ fn a_thousand_tickets_survive_kill_9_at_random_points() {
     }
     // Nothing acknowledged is lost: every printed ticket holds its place in the queue.
     for code in &printed {
-        let t = tickets.iter().find(|t| &t.code() == code).unwrap_or_else(|| panic!("{code} printed but not in the queue"));
-        assert!(matches!(t.state, TicketState::Issued | TicketState::Uncertain), "{code}: {:?}", t.state);
+        let t = tickets
+            .iter()
+            .find(|t| &t.code() == code)
+            .unwrap_or_else(|| panic!("{code} printed but not in the queue"));
+        assert!(
+            matches!(t.state, TicketState::Issued | TicketState::Uncertain),
+            "{code}: {:?}",
+            t.state
+        );
     }
     // Only a kill can leave a ticket uncertain, and at most one per kill.
     let uncertain = tickets.iter().filter(|t| t.state == TicketState::Uncertain).count();
     assert!(uncertain <= kills, "{uncertain} uncertain after {kills} kills");
     assert!(tickets.iter().all(|t| t.state != TicketState::Pending));
-    println!("{} printed, {} reserved, {kills} kills, {uncertain} uncertain", printed.len(), tickets.len());
+    println!(
+        "{} printed, {} reserved, {kills} kills, {uncertain} uncertain",
+        printed.len(),
+        tickets.len()
+    );
 }
 
 fn copy_store(from: &std::path::Path, to: &std::path::Path) {
@@ -243,7 +285,9 @@ fn espeak_ng_says_the_number_in_mandarin() {
     let wav = tmp.path().join("a007.wav");
     let sentence = kiosk::queue::speech::ticket_sentence("A007", 3, true);
     assert_eq!(sentence, "您的号码是 A 零零七号，前面还有三人。请取走号票。");
-    EspeakSpeaker::default().to_wav(&sentence, &wav).expect("espeak-ng is installed by tools/setup-debian");
+    EspeakSpeaker::default()
+        .to_wav(&sentence, &wav)
+        .expect("espeak-ng is installed by tools/setup-debian");
     let bytes = std::fs::read(&wav).unwrap();
     assert_eq!(&bytes[..4], b"RIFF");
     // More than a second of 22 kHz 16-bit audio: the voice said something.

@@ -1,6 +1,6 @@
 //! The store and search on the full national corpus (1,564 documents) plus the shipped core set.
 
-mod common;
+mod support;
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,7 +10,7 @@ use kiosk::content::synonyms;
 use kiosk::content::Store;
 
 fn store() -> Store {
-    Store::open(common::full_store()).expect("store opens")
+    Store::open(support::full_store()).expect("store opens")
 }
 
 /// Counts computed straight from the JSONL files, independently of the kiosk's parser: every id
@@ -19,8 +19,10 @@ fn store() -> Store {
 fn counts_match_the_corpus() {
     let mut articles: HashMap<String, i64> = HashMap::new();
     let mut merged_parts = HashSet::new();
-    let data = common::shared_data();
-    for (file, core) in [("laws-core.jsonl", true), ("laws-core-supplement.jsonl", true), ("laws.jsonl", false)] {
+    let data = support::shared_data();
+    for (file, core) in
+        [("laws-core.jsonl", true), ("laws-core-supplement.jsonl", true), ("laws.jsonl", false)]
+    {
         for line in std::fs::read_to_string(data.join("laws").join(file)).unwrap().lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             if core {
@@ -30,14 +32,20 @@ fn counts_match_the_corpus() {
             } else if merged_parts.contains(v["source_path"].as_str().unwrap_or("")) {
                 continue;
             }
-            articles.entry(v["id"].as_str().unwrap().to_owned()).or_insert(v["article_count"].as_i64().unwrap());
+            articles
+                .entry(v["id"].as_str().unwrap().to_owned())
+                .or_insert(v["article_count"].as_i64().unwrap());
         }
     }
     let s = store();
     assert_eq!(s.info().law_count, articles.len() as i64);
     // Per law: (第X条 articles, 一、-numbered items) as the kiosk parsed them.
-    let mut st = s
-        .connection()
+    let conn = rusqlite::Connection::open_with_flags(
+        s.database_path(),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let mut st = conn
         .prepare(
             "SELECT l.law_id, coalesce(sum(b.kind = 1 AND b.label LIKE '第%'), 0), coalesce(sum(b.kind = 1 AND b.label LIKE '%、'), 0)
              FROM laws l LEFT JOIN blocks b ON b.doc = l.doc GROUP BY l.doc",
@@ -82,12 +90,19 @@ fn one_and_two_character_queries() {
         assert!(!r.hits.is_empty(), "{q}: no hits");
         for h in r.hits.iter().filter(|h| h.kind != HitKind::Title) {
             let m = h.snippet.matched.as_str();
-            assert!(m == q || synonyms::alternatives(q).contains(&m), "{q}: snippet does not show the match: {h:?}");
+            assert!(
+                m == q || synonyms::alternatives(q).contains(&m),
+                "{q}: snippet does not show the match: {h:?}"
+            );
         }
     }
     // Core laws' articles come first for everyday words.
     let r = s.search("工伤", 10).unwrap();
-    assert!(r.hits.iter().filter(|h| h.kind != HitKind::Title).take(5).all(|h| h.core), "{:?}", r.hits);
+    assert!(
+        r.hits.iter().filter(|h| h.kind != HitKind::Title).take(5).all(|h| h.core),
+        "{:?}",
+        r.hits
+    );
 }
 
 #[test]
@@ -97,8 +112,10 @@ fn title_hits_come_first_and_in_force_before_repealed() {
     assert_eq!(r.hits[0].kind, HitKind::Title);
     assert_eq!(r.hits[0].short_name, "劳动合同法");
     let r = s.search("规定", 200).unwrap();
-    let statuses: Vec<Status> = r.hits.iter().filter(|h| h.kind == HitKind::Phrase).map(|h| h.status).collect();
-    let first_repealed = statuses.iter().position(|s| *s == Status::Repealed).unwrap_or(statuses.len());
+    let statuses: Vec<Status> =
+        r.hits.iter().filter(|h| h.kind == HitKind::Phrase).map(|h| h.status).collect();
+    let first_repealed =
+        statuses.iter().position(|s| *s == Status::Repealed).unwrap_or(statuses.len());
     assert!(statuses[first_repealed..].iter().all(|s| *s != Status::InForce), "{statuses:?}");
 }
 
@@ -110,10 +127,13 @@ fn phrase_before_scattered_and_terms_are_anded() {
     assert!(kinds.contains(&HitKind::Scattered), "{kinds:?}");
     let first_scattered = kinds.iter().position(|k| *k == HitKind::Scattered).unwrap();
     assert!(kinds[first_scattered..].iter().all(|k| *k == HitKind::Scattered));
-    for h in s.search("工资 拖欠", 30).unwrap().hits.iter().filter(|h| h.kind == HitKind::Phrase) {
+    for h in s.search("工资 拖欠", 30).unwrap().hits.iter().filter(|h| h.kind == HitKind::Phrase)
+    {
         let blocks = s.blocks(h.doc).unwrap();
         let text = &blocks[h.seq as usize].text;
-        let wage = std::iter::once(&"工资").chain(synonyms::alternatives("工资")).any(|w| text.contains(w));
+        let wage = std::iter::once(&"工资")
+            .chain(synonyms::alternatives("工资"))
+            .any(|w| text.contains(w));
         assert!(wage && text.contains("拖欠"), "{text}");
     }
 }
@@ -131,7 +151,13 @@ fn pinyin_full_and_initials() {
 #[test]
 fn hits_open_at_their_article() {
     let s = store();
-    let hit = s.search("离婚", 10).unwrap().hits.into_iter().find(|h| h.label == "第一千零七十九条").unwrap();
+    let hit = s
+        .search("离婚", 10)
+        .unwrap()
+        .hits
+        .into_iter()
+        .find(|h| h.label == "第一千零七十九条")
+        .unwrap();
     let blocks = s.blocks(hit.doc).unwrap();
     assert_eq!(blocks[hit.seq as usize].label, "第一千零七十九条");
     assert_eq!(s.article_seq(hit.doc, 1079).unwrap(), Some(hit.seq));

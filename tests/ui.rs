@@ -3,10 +3,11 @@
 //! One test function: the testing backend is process-wide and single-threaded, so the scenarios
 //! run in sequence on one window.
 
-mod common;
+mod support;
 
 use std::rc::Rc;
 use std::time::Duration;
+use support::ui::tap;
 
 use i_slint_backend_testing::{mock_elapsed_time, ElementHandle};
 use slint::platform::PointerEventButton;
@@ -17,19 +18,13 @@ use kiosk::content::Store;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::{AppWindow, Nav, Page, Reader, Search, Session};
 
-fn tap(window: &AppWindow, label: &str) {
-    let found = ElementHandle::find_by_accessible_label(window, label).collect::<Vec<_>>();
-    let el = found.first().unwrap_or_else(|| panic!("nothing labelled {label:?} on screen"));
-    el.mock_single_click(PointerEventButton::Left);
-}
-
 fn page(window: &AppWindow) -> Page {
     window.global::<Nav>().get_page()
 }
 
 fn setup() -> (Rc<Controller>, Store) {
     i_slint_backend_testing::init_no_event_loop();
-    let config = Config { data_dir: common::demo_store().to_owned(), ..Config::default() };
+    let config = Config { data_dir: support::demo_store().to_owned(), ..Config::default() };
     let window = AppWindow::new().unwrap();
     window.window().set_size(slint::PhysicalSize::new(1080, 1920));
     let ctrl = Controller::new(window, Store::open(&config.data_dir).unwrap(), &config);
@@ -65,17 +60,29 @@ fn resident_journeys() {
 
     // Scrolling: a finger drag pans the text, and so do the 上翻/下翻 buttons.
     let enabled = |label: &str| {
-        ElementHandle::find_by_accessible_label(w, label).next().unwrap().accessible_enabled().unwrap()
+        ElementHandle::find_by_accessible_label(w, label)
+            .next()
+            .unwrap()
+            .accessible_enabled()
+            .unwrap()
     };
     assert!(!enabled("▲ 上翻"), "at the top there is nothing above");
     let win = w.window();
     let at = |y: f32| slint::LogicalPosition::new(540.0, y);
-    win.dispatch_event(slint::platform::WindowEvent::PointerPressed { position: at(1400.0), button: PointerEventButton::Left });
+    win.dispatch_event(slint::platform::WindowEvent::PointerPressed {
+        position: at(1400.0),
+        button: PointerEventButton::Left,
+    });
     for i in 1..=20 {
         mock_elapsed_time(Duration::from_millis(16));
-        win.dispatch_event(slint::platform::WindowEvent::PointerMoved { position: at(1400.0 - 15.0 * i as f32) });
+        win.dispatch_event(slint::platform::WindowEvent::PointerMoved {
+            position: at(1400.0 - 15.0 * i as f32),
+        });
     }
-    win.dispatch_event(slint::platform::WindowEvent::PointerReleased { position: at(1100.0), button: PointerEventButton::Left });
+    win.dispatch_event(slint::platform::WindowEvent::PointerReleased {
+        position: at(1100.0),
+        button: PointerEventButton::Left,
+    });
     mock_elapsed_time(Duration::from_secs(2));
     assert!(enabled("▲ 上翻"), "a finger drag did not scroll the reader");
     tap(w, "▲ 上翻");
@@ -88,7 +95,11 @@ fn resident_journeys() {
         tap(w, d);
     }
     tap(w, "跳转");
-    assert!(reader.get_jump_error().contains("本法没有第九千九百九十九条"), "{}", reader.get_jump_error());
+    assert!(
+        reader.get_jump_error().contains("本法没有第九千九百九十九条"),
+        "{}",
+        reader.get_jump_error()
+    );
     tap(w, "取消");
 
     // Back walks the way we came; Home goes straight home.
@@ -114,7 +125,8 @@ fn resident_journeys() {
     let expected = store.search("离婚", 30).unwrap().hits;
     let shown: Vec<(String, String)> =
         search.get_hits().iter().map(|h| (h.law.to_string(), h.label.to_string())).collect();
-    let wanted: Vec<(String, String)> = expected.iter().map(|h| (h.short_name.clone(), h.label.clone())).collect();
+    let wanted: Vec<(String, String)> =
+        expected.iter().map(|h| (h.short_name.clone(), h.label.clone())).collect();
     assert_eq!(shown, wanted);
     assert!(shown.contains(&("民法典".into(), "第一千零七十九条".into())));
 

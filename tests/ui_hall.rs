@@ -4,52 +4,48 @@
 //! on-screen fallback, and a silent printer that must not freeze the screen. One test function:
 //! the testing backend is process-wide.
 
-mod common;
+mod support;
 
 use std::rc::Rc;
 use std::time::{Duration, Instant};
+use support::ui::{tap, wait_for_ticket};
 
-use common::printer::{Behaviour, LoopbackPrinter};
 use i_slint_backend_testing::ElementHandle;
 use kiosk::app::config::Config;
 use kiosk::content::Store;
-use kiosk::queue::escpos_decode::{decode, readout};
+use kiosk::queue::speech::RecordingSpeaker;
 use kiosk::ui::controller::Controller;
-use kiosk::ui::{AidCheck, AppWindow, Guides, MapView, Nav, Page, Queue, Reader};
-use slint::platform::PointerEventButton;
+use kiosk::ui::{AidCheck, AidOutcome, AppWindow, Guides, MapView, Nav, Page, Queue, Reader};
 use slint::{ComponentHandle, Model};
+use support::escpos_decode::{decode, readout};
+use support::printer::{Behaviour, LoopbackPrinter};
 
-fn tap(window: &AppWindow, label: &str) {
-    let found = ElementHandle::find_by_accessible_label(window, label).collect::<Vec<_>>();
-    let el = found.first().unwrap_or_else(|| panic!("nothing labelled {label:?} on screen"));
-    el.mock_single_click(PointerEventButton::Left);
-}
-
-/// Lets the printing thread finish, driving the screen's timers as the event loop would.
-fn wait_for_ticket(w: &AppWindow) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while w.global::<Queue>().get_printing() {
-        assert!(Instant::now() < deadline, "the ticket is still printing after 10 s");
-        std::thread::sleep(Duration::from_millis(5));
-        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(30));
-    }
-}
-
-fn controller(printer: Option<String>, queue_dir: &std::path::Path) -> Rc<Controller> {
+fn controller(
+    printer: Option<String>,
+    queue_dir: &std::path::Path,
+) -> (Rc<Controller>, RecordingSpeaker) {
     let config = Config {
-        data_dir: common::demo_store().to_owned(),
+        data_dir: support::demo_store().to_owned(),
         here: Some("yl-center".into()),
-        printer,
+        printer: printer.map(|p| p.parse().unwrap()),
         speech: false,
         queue_dir: Some(queue_dir.to_owned()),
         ..Config::default()
     };
     let window = AppWindow::new().unwrap();
     window.window().set_size(slint::PhysicalSize::new(1080, 1920));
-    let ctrl = Controller::new(window, Store::open(&config.data_dir).unwrap(), &config);
+    let speech = RecordingSpeaker::default();
+    let ctrl = Controller::with_speaker(
+        window,
+        Store::open(&config.data_dir).unwrap(),
+        &config,
+        speech.clone(),
+    );
     ctrl.window().show().unwrap();
-    ctrl.set_now(chrono::NaiveDateTime::parse_from_str("2026-11-23T09:30", "%Y-%m-%dT%H:%M").unwrap());
-    ctrl
+    ctrl.set_now(
+        chrono::NaiveDateTime::parse_from_str("2026-11-23T09:30", "%Y-%m-%dT%H:%M").unwrap(),
+    );
+    (ctrl, speech)
 }
 
 #[test]
@@ -57,7 +53,7 @@ fn hall_screens() {
     i_slint_backend_testing::init_no_event_loop();
     let printer = LoopbackPrinter::start(Behaviour::Ready);
     let tmp = tempfile::tempdir().unwrap();
-    let ctrl = controller(Some(printer.url()), tmp.path());
+    let (ctrl, speech) = controller(Some(printer.url()), tmp.path());
     let w = ctrl.window();
 
     // 办事指南 from home; the list starts with the legal-aid group.
@@ -104,14 +100,15 @@ fn hall_screens() {
     assert_eq!(q.get_code(), "A001");
     let job = readout(&decode(&printer.jobs.lock().unwrap()[0].bytes).unwrap());
     assert_eq!(job.lines[2], "A001");
-    assert!(ctrl.speech_log.as_ref().unwrap().0.lock().unwrap()[0].contains("A 零零一号"));
+    assert!(speech.said()[0].contains("A 零零一号"));
     // A second resident, priority lane: the screen says nobody is ahead (priority goes first).
     w.global::<Nav>().invoke_home();
     tap(w, "取号排队");
     let services = q.get_services();
     assert_eq!(services.iter().find(|s| s.letter == "A").unwrap().waiting, 1);
     q.invoke_choose("A".into());
-    q.set_priority(true);
+    q.invoke_toggle_priority();
+    assert!(q.get_priority());
     tap(w, "确认取号");
     wait_for_ticket(w);
     assert_eq!(q.get_code(), "A002");
@@ -149,7 +146,7 @@ fn hall_screens() {
     // A dead printer: the number shows on screen, uncounted, and the voice says to note it.
     let tmp = tempfile::tempdir().unwrap();
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let ctrl = controller(Some(format!("tcp://{closed}")), tmp.path());
+    let (ctrl, speech) = controller(Some(format!("tcp://{closed}")), tmp.path());
     let w = ctrl.window();
     ctrl.open_queue(Some("C"));
     tap(w, "确认取号");
@@ -158,19 +155,23 @@ fn hall_screens() {
     assert_eq!(w.global::<Nav>().get_page(), Page::Ticket);
     assert!(!q.get_printed());
     assert_eq!(q.get_code(), "C001");
-    assert!(ctrl.speech_log.as_ref().unwrap().0.lock().unwrap()[0].contains("记下屏幕上的号码"));
+    assert!(speech.said()[0].contains("记下屏幕上的号码"));
     drop(ctrl);
 
     // A printer that takes the bytes and never answers: the tap returns at once, the screen
     // says 正在打印 and ignores a second tap, and after the link timeout the fallback shows.
     let silent = LoopbackPrinter::start(Behaviour::Silent);
     let tmp = tempfile::tempdir().unwrap();
-    let ctrl = controller(Some(silent.url()), tmp.path());
+    let (ctrl, _) = controller(Some(silent.url()), tmp.path());
     let w = ctrl.window();
     ctrl.open_queue(Some("B"));
     let tapped = Instant::now();
     tap(w, "确认取号");
-    assert!(tapped.elapsed() < Duration::from_millis(500), "the tap blocked for {:?}", tapped.elapsed());
+    assert!(
+        tapped.elapsed() < Duration::from_millis(500),
+        "the tap blocked for {:?}",
+        tapped.elapsed()
+    );
     let q = w.global::<Queue>();
     assert!(q.get_printing());
     assert!(ElementHandle::find_by_accessible_label(w, "正在打印号票，请稍候…").next().is_some());
@@ -187,7 +188,7 @@ fn hall_screens() {
 
     // 法律援助自测: matter → 第三十二条? → 第四十二条? → income → answer; 上一题 takes one back.
     let tmp = tempfile::tempdir().unwrap();
-    let ctrl = controller(Some(printer.url()), tmp.path());
+    let (ctrl, _) = controller(Some(printer.url()), tmp.path());
     let w = ctrl.window();
     let a = w.global::<AidCheck>();
     tap(w, "援助自测");
@@ -208,7 +209,7 @@ fn hall_screens() {
     assert!(a.get_question().contains("以窗口公示为准"), "{}", a.get_question());
     tap(w, "不是");
     assert_eq!(a.get_question(), "");
-    assert_eq!(a.get_outcome(), 2);
+    assert_eq!(a.get_outcome(), AidOutcome::Unlikely);
     assert_eq!(a.get_headline(), "您可能不符合法律援助的条件");
     assert_eq!(a.get_ticket_label(), "取号：C 法律咨询");
     // 法律依据 opens 法律援助法 at the article.
@@ -224,7 +225,7 @@ fn hall_screens() {
     assert_eq!(a.get_step(), 1);
     tap(w, "赡养费、抚养费、扶养费");
     tap(w, "是");
-    assert_eq!(a.get_outcome(), 0);
+    assert_eq!(a.get_outcome(), AidOutcome::Likely);
     tap(w, "取号：A 法律援助");
     assert_eq!(w.global::<Nav>().get_page(), Page::Queue);
     assert_eq!(w.global::<Queue>().get_selected(), "A");

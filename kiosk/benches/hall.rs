@@ -10,7 +10,7 @@
 //!
 //! Run: `cargo bench -p kiosk --bench hall`.
 
-#[path = "../../tests/common/printer.rs"]
+#[path = "../../tests/support/printer.rs"]
 #[allow(dead_code)]
 mod printer;
 
@@ -50,7 +50,12 @@ struct Stats {
 
 fn stats(mut v: Vec<Duration>) -> Stats {
     v.sort();
-    Stats { p50: percentile(&v, 0.5), p95: percentile(&v, 0.95), p99: percentile(&v, 0.99), max: *v.last().unwrap() }
+    Stats {
+        p50: percentile(&v, 0.5),
+        p95: percentile(&v, 0.95),
+        p99: percentile(&v, 0.99),
+        max: *v.last().unwrap(),
+    }
 }
 
 /// Waits until the printer has acknowledged `count` jobs; returns when the last one arrived.
@@ -80,7 +85,7 @@ fn main() -> anyhow::Result<()> {
     let config = Config {
         data_dir: data.clone(),
         here: Some("yl-center".into()),
-        printer: Some(printer.url()),
+        printer: Some(printer.url().parse()?),
         speech: false,
         queue_dir: Some(tmp.path().join("queue")),
         ..Config::default()
@@ -103,7 +108,9 @@ fn main() -> anyhow::Result<()> {
     headless.save_png(&std::env::temp_dir().join("kiosk-bench-map.png"))?;
 
     let m = ctrl.window().global::<MapView>();
-    let county = slint::Model::iter(&m.get_counties()).find(|c| c.name == "神木市").expect("神木市 on the map");
+    let county = slint::Model::iter(&m.get_counties())
+        .find(|c| c.name == "神木市")
+        .expect("神木市 on the map");
     let tapped = Instant::now();
     ctrl.tap_map(county.label_x, county.label_y, 1.4);
     headless.render();
@@ -111,12 +118,10 @@ fn main() -> anyhow::Result<()> {
     anyhow::ensure!(m.get_zoomed(), "the tap on 神木市 did not zoom");
     let zoomed = stats((0..FRAMES).map(|_| headless.render_full()).collect());
 
-    println!("map screen at {w}×{h}, software renderer, whole-window repaints ({FRAMES} frames each):");
     println!(
-        "  home screen (baseline):  p50 {:.2} ms, p95 {:.2} ms",
-        ms(home.p50),
-        ms(home.p95)
+        "map screen at {w}×{h}, software renderer, whole-window repaints ({FRAMES} frames each):"
     );
+    println!("  home screen (baseline):  p50 {:.2} ms, p95 {:.2} ms", ms(home.p50), ms(home.p95));
     println!(
         "  map, whole region:       p50 {:.2} ms, p95 {:.2} ms → {:.2}× home; first frame {:.1} ms after the tap (open_map {:.1} ms + render {:.1} ms)",
         ms(map.p50),
@@ -148,7 +153,10 @@ fn main() -> anyhow::Result<()> {
         let t0 = Instant::now();
         q.invoke_confirm(); // what the button's tap calls
         let arrived = job_arrival(&printer, i + 1);
-        anyhow::ensure!(ctrl.poll_ticket(Some(Duration::from_secs(10))), "ticket {i} did not finish");
+        anyhow::ensure!(
+            ctrl.poll_ticket(Some(Duration::from_secs(10))),
+            "ticket {i} did not finish"
+        );
         to_screen.push(t0.elapsed());
         to_bytes.push(arrived.duration_since(t0));
         anyhow::ensure!(q.get_printed(), "ticket {i} was not acknowledged");
@@ -180,8 +188,12 @@ fn main() -> anyhow::Result<()> {
         commits.push(t0.elapsed());
     }
 
-    let (to_bytes, to_screen, raw, commits) = (stats(to_bytes), stats(to_screen), stats(raw), stats(commits));
-    println!("tap → ticket, {TICKETS} tickets through a loopback TCP 9100 printer ({} job bytes):", job.len());
+    let (to_bytes, to_screen, raw, commits) =
+        (stats(to_bytes), stats(to_screen), stats(raw), stats(commits));
+    println!(
+        "tap → ticket, {TICKETS} tickets through a loopback TCP 9100 printer ({} job bytes):",
+        job.len()
+    );
     println!(
         "  tap → job bytes at the printer: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (goal p99 ≤ 50 ms: {})",
         ms(to_bytes.p50),

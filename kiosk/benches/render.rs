@@ -14,8 +14,8 @@ use kiosk::app::config::Config;
 use kiosk::content::{bundle, source::ContentSource, Store};
 use kiosk::ui::controller::Controller;
 use kiosk::ui::headless::Headless;
-use slint::platform::software_renderer::RepaintBufferType;
 use kiosk::ui::AppWindow;
+use slint::platform::software_renderer::RepaintBufferType;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
@@ -48,9 +48,17 @@ fn main() -> anyhow::Result<()> {
             .output()?;
         walls.push(t.elapsed());
         let text = String::from_utf8_lossy(&out.stdout);
-        anyhow::ensure!(out.status.success(), "screenshot failed: {}", String::from_utf8_lossy(&out.stderr));
+        anyhow::ensure!(
+            out.status.success(),
+            "screenshot failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let num_after = |key: &str| -> f64 {
-            text.split(key).nth(1).and_then(|s| s.split_whitespace().next()).and_then(|n| n.parse().ok()).unwrap_or(f64::NAN)
+            text.split(key)
+                .nth(1)
+                .and_then(|s| s.split_whitespace().next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(f64::NAN)
         };
         first_frames.push(Duration::from_secs_f64(num_after("first frame ") / 1e3));
         rss = rss.max(num_after("peak RSS "));
@@ -98,10 +106,14 @@ fn main() -> anyhow::Result<()> {
         if down > 0.0 {
             y = 800.0;
         }
-        window.dispatch_event(WindowEvent::PointerPressed { position: LogicalPosition::new(x, y), button: PointerEventButton::Left });
+        window.dispatch_event(WindowEvent::PointerPressed {
+            position: LogicalPosition::new(x, y),
+            button: PointerEventButton::Left,
+        });
         for i in 0..50 {
             y += down;
-            window.dispatch_event(WindowEvent::PointerMoved { position: LogicalPosition::new(x, y) });
+            window
+                .dispatch_event(WindowEvent::PointerMoved { position: LogicalPosition::new(x, y) });
             if i % 10 == 9 {
                 // Every tenth frame: the whole window, as a screen without damage tracking draws.
                 full_frames.push(headless.render_full());
@@ -111,7 +123,10 @@ fn main() -> anyhow::Result<()> {
                 frames.push(headless.render());
             }
         }
-        window.dispatch_event(WindowEvent::PointerReleased { position: LogicalPosition::new(x, y), button: PointerEventButton::Left });
+        window.dispatch_event(WindowEvent::PointerReleased {
+            position: LogicalPosition::new(x, y),
+            button: PointerEventButton::Left,
+        });
         for _ in 0..10 {
             frames.push(headless.render());
         }

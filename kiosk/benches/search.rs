@@ -42,7 +42,9 @@ fn row(class: &str, lat: &[Duration], like: &[Duration], mem: &[Duration]) {
 
 fn main() -> anyhow::Result<()> {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned();
-    let shared = std::env::var_os("KIOSK_SHARED_DATA").map(PathBuf::from).unwrap_or(repo.parent().unwrap().join("shared/data"));
+    let shared = std::env::var_os("KIOSK_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or(repo.parent().unwrap().join("shared/data"));
     let tmp = tempfile::tempdir()?;
 
     let t = Instant::now();
@@ -67,8 +69,11 @@ fn main() -> anyhow::Result<()> {
 
     // The naive baseline: every article's text in memory, scanned for every term.
     let mut texts = Vec::new();
+    let conn = rusqlite::Connection::open_with_flags(
+        store.database_path(),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
     {
-        let conn = store.connection();
         let mut st = conn.prepare("SELECT text FROM blocks WHERE kind != 0")?;
         for t in st.query_map([], |r| r.get::<_, String>(0))? {
             texts.push(t?);
@@ -81,7 +86,7 @@ fn main() -> anyhow::Result<()> {
     let mut slowest: Vec<(Duration, &str)> = Vec::new();
     // Baseline A: the scan a store without an index does, SQL LIKE over the stored article text.
     // Baseline B: the fastest scan there is, str::contains (memchr) over all text held in memory.
-    let mut like = store.connection().prepare(
+    let mut like = conn.prepare(
         "SELECT count(*) FROM blocks WHERE kind != 0 AND text LIKE '%' || ?1 || '%' AND text LIKE '%' || ?2 || '%'",
     )?;
     println!(
@@ -107,7 +112,10 @@ fn main() -> anyhow::Result<()> {
             // it is slow enough to be stable.
             let terms = store.search(q, 1)?.terms;
             let t = Instant::now();
-            let hits = texts.iter().filter(|text| terms.iter().all(|term| text.contains(term.as_str()))).count();
+            let hits = texts
+                .iter()
+                .filter(|text| terms.iter().all(|term| text.contains(term.as_str())))
+                .count();
             scan.push(t.elapsed());
             std::hint::black_box(hits);
             let (a, b) = (terms[0].as_str(), terms.get(1).map(String::as_str).unwrap_or(""));
@@ -129,7 +137,8 @@ fn main() -> anyhow::Result<()> {
     like_all.sort();
     row("all", &all, &like_all, &scan_all);
     slowest.sort();
-    let top: Vec<String> = slowest.iter().rev().take(4).map(|(d, q)| format!("{q} {:.2} ms", ms(*d))).collect();
+    let top: Vec<String> =
+        slowest.iter().rev().take(4).map(|(d, q)| format!("{q} {:.2} ms", ms(*d))).collect();
     println!("slowest queries (p50): {}", top.join(", "));
     let p95 = percentile(&all, 0.95);
     let p50 = percentile(&all, 0.5);

@@ -1,9 +1,20 @@
 //! Firmware for the touch-query kiosks of public legal service halls.
 //!
-//! Data flows one way: `content` (bundle → store → search) feeds `ui` (Slint pages and thin glue);
-//! `app` holds configuration and the session.
+//! # Layout
+//!
+//! Data flows one way, content → store → screens; the queue issues tickets for the hall's
+//! services; `app` builds the pieces from configuration. No module imports one above it.
+//!
+//! ```text
+//! app       configuration (typed, parsed once) and the composition root   → content, queue
+//! ui        the Slint pages' Rust side: controller + one module per screen → app, content, queue
+//! queue     tickets in SQLite, the printer, the voice, the calling system → content::hall, text
+//! content   law sources → bundle → store generations → search; hall content → text
+//! text      Chinese numerals and other plain text helpers                  → (nothing)
+//! ```
 
 pub mod app;
 pub mod content;
 pub mod queue;
+pub mod text;
 pub mod ui;

@@ -7,10 +7,14 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use slint::ComponentHandle;
 
-use kiosk::app::config::Config;
+use kiosk::app::config::Orientation;
+use kiosk::app::{self, config::Config};
 use kiosk::content::{bundle, source::ContentSource, Store};
+use kiosk::queue::desk::TicketDesk;
+use kiosk::queue::speech::Silent;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::headless::{peak_rss_kib, Headless};
+use kiosk::ui::screens::{DemoArgs, Screens};
 use kiosk::ui::AppWindow;
 
 #[derive(Parser)]
@@ -32,10 +36,12 @@ enum Command {
     },
     /// Render one screen headless (software renderer) to a PNG.
     Screenshot {
-        /// home, library, laws, reader, toc, jump, search, results, idle, guides, guide, map,
-        /// map-county, point, points, queue, ticket, aid-check, aid-question, aid-result
+        /// A screen state by name; `--list` prints them all.
         #[arg(long, default_value = "home")]
         screen: String,
+        /// Print every screen name and exit.
+        #[arg(long)]
+        list: bool,
         /// The guide the guide screen shows (an id from content/guides/).
         #[arg(long, default_value = "legal-aid")]
         guide: String,
@@ -68,8 +74,8 @@ enum Command {
         /// Print start-to-first-frame time and peak memory.
         #[arg(long)]
         timing: bool,
-        #[arg(short, long)]
-        out: PathBuf,
+        #[arg(short, long, required_unless_present = "list")]
+        out: Option<PathBuf>,
     },
     /// Build or install content bundles.
     #[command(subcommand)]
@@ -177,7 +183,27 @@ fn main() -> Result<()> {
             let _controller = Controller::new(window.clone_strong(), store, &config);
             window.run()?;
         }
-        Command::Screenshot { screen, guide, point, county, filter, printer, size, law, article, pinyin, store, timing, out } => {
+        Command::Screenshot {
+            screen,
+            list,
+            guide,
+            point,
+            county,
+            filter,
+            printer,
+            size,
+            law,
+            article,
+            pinyin,
+            store,
+            timing,
+            out,
+        } => {
+            if list {
+                println!("{}", Screens::demo_names().join(" "));
+                return Ok(());
+            }
+            let out = out.expect("clap requires --out without --list");
             let mut config = config;
             if let Some(dir) = store {
                 config.data_dir = dir;
@@ -187,22 +213,26 @@ fn main() -> Result<()> {
                 None => config.orientation.size(),
             };
             if w > h {
-                config.orientation = kiosk::app::config::Orientation::Landscape;
+                config.orientation = Orientation::Landscape;
             }
             // Screens never touch the kiosk's real queue or voice.
-            let queue_tmp = std::env::temp_dir().join(format!("kiosk-screenshot-{}", std::process::id()));
+            let queue_tmp =
+                std::env::temp_dir().join(format!("kiosk-screenshot-{}", std::process::id()));
             config.queue_dir = Some(queue_tmp.clone());
             config.printer_status = !printer.as_deref().is_some_and(|p| p.starts_with("file:"));
-            config.printer = printer;
+            config.printer = printer.map(|p| p.parse()).transpose()?;
             config.speech = false;
             let mut headless = Headless::install(w, h)?;
             let store = Store::open(&config.data_dir)?;
             let ctrl = Controller::new(AppWindow::new()?, store, &config);
             ctrl.window().show()?;
             // A weekday morning, so the queue is open whatever the clock says.
-            ctrl.set_now(chrono::NaiveDateTime::parse_from_str("2026-11-23T09:30", "%Y-%m-%dT%H:%M")?);
-            let hall = HallScreen { guide: &guide, point: &point, county: &county, filter: &filter };
-            let opened = open_screen(&ctrl, &screen, &law, article, &pinyin, &hall);
+            ctrl.set_now(chrono::NaiveDateTime::parse_from_str(
+                "2026-11-23T09:30",
+                "%Y-%m-%dT%H:%M",
+            )?);
+            let args = DemoArgs { law, article, pinyin, guide, point, county, filter };
+            let opened = ctrl.show_demo(&screen, &args);
             let _ = std::fs::remove_dir_all(&queue_tmp);
             opened?;
             if timing {
@@ -252,26 +282,36 @@ fn main() -> Result<()> {
             if let Some(dir) = store {
                 config.data_dir = dir;
             }
-            let target = printer
-                .or(config.printer.clone())
-                .ok_or_else(|| anyhow::anyhow!("no printer: pass --printer or set printer in the config"))?;
+            let target = match printer {
+                Some(p) => Some(p.parse()?),
+                None => config.printer.clone(),
+            };
+            anyhow::ensure!(
+                target.is_some(),
+                "no printer: pass --printer or set printer in the config"
+            );
             let now = match at {
                 Some(at) => chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M")?,
                 None => chrono::Local::now().naive_local(),
             };
-            let mut desk = kiosk::queue::desk::TicketDesk::open(
-                &config,
-                &Store::open(&config.data_dir)?,
-                target.parse()?,
-                !one_way && config.printer_status,
+            let store = Store::open(&config.data_dir)?;
+            let mut desk = TicketDesk::open(
+                app::desk_setup(&config, &store)?,
+                app::printer(&config, target, !one_way),
                 // A technician's test ticket is printed, not announced.
-                Box::new(kiosk::queue::speech::RecordingSpeaker::default()),
+                Box::new(Silent),
             )?;
             let mut failed = 0;
             for _ in 0..count {
                 let out = desk.take(&service, priority, now)?;
                 match &out.fault {
-                    None => println!("printed {} ({}), {} ahead, ~{} min", out.ticket.code(), out.service, out.ahead, out.wait_minutes),
+                    None => println!(
+                        "printed {} ({}), {} ahead, ~{} min",
+                        out.ticket.code(),
+                        out.service,
+                        out.ahead,
+                        out.wait_minutes
+                    ),
                     Some(f) => {
                         println!("NOT printed {} ({}): {f}", out.ticket.code(), out.service);
                         failed += 1;
@@ -304,39 +344,62 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// Staff commands on the queue the kiosk issues into (`queue_dir`, else DATA_DIR/queue). They
+/// open it beside the running kiosk, without the issuer lock.
 fn queue_command(cmd: QueueCommand, config: &Config) -> Result<()> {
     use kiosk::queue::calling::{CallingSystem, Standalone};
     use kiosk::queue::tickets::QueueDb;
     let now = chrono::Local::now().naive_local();
-    let dir = |store: Option<PathBuf>| store.unwrap_or(config.data_dir.clone());
+    let with_store = |store: Option<PathBuf>| {
+        let mut c = config.clone();
+        if let Some(dir) = store {
+            c.data_dir = dir;
+        }
+        c
+    };
     match cmd {
         QueueCommand::Status { store } => {
-            let data_dir = dir(store);
-            let hall = Store::open(&data_dir)?.hall()?;
-            let db = QueueDb::open(&data_dir.join("queue"))?;
+            let config = with_store(store);
+            let hall = Store::open(&config.data_dir)?.hall()?;
+            let db = QueueDb::open_for_calling(&config.queue_dir())?;
             for s in &hall.queue.services {
-                let serving = db.now_serving(&s.letter, now.date())?.map(|t| t.code()).unwrap_or("-".into());
-                println!("{} {}\twaiting {}\tserving {}", s.letter, s.name, db.waiting(&s.letter, now.date())?, serving);
+                let serving =
+                    db.now_serving(&s.letter, now.date())?.map(|t| t.code()).unwrap_or("-".into());
+                println!(
+                    "{} {}\twaiting {}\tserving {}",
+                    s.letter,
+                    s.name,
+                    db.waiting(&s.letter, now.date())?,
+                    serving
+                );
             }
             for (at, kind, detail) in db.faults(5)? {
                 println!("fault {at} {kind}: {detail}");
             }
         }
         QueueCommand::Call { service, store } => {
-            let mut db = QueueDb::open(&dir(store).join("queue"))?;
+            let mut db = QueueDb::open_for_calling(&with_store(store).queue_dir())?;
             match Standalone(&mut db).call_next(&service, now)? {
-                Some(t) => println!("call {}{}", t.code(), if t.priority { " (priority)" } else { "" }),
+                Some(t) => {
+                    println!("call {}{}", t.code(), if t.priority { " (priority)" } else { "" })
+                }
                 None => println!("nobody waiting for {service}"),
             }
         }
         QueueCommand::List { store, day } => {
-            let db = QueueDb::open(&dir(store).join("queue"))?;
+            let db = QueueDb::open_for_calling(&with_store(store).queue_dir())?;
             let day = match day {
                 Some(d) => d.parse()?,
                 None => now.date(),
             };
             for t in db.tickets(day)? {
-                println!("{}\t{:?}\t{}\t{}", t.code(), t.state, if t.priority { "priority" } else { "-" }, if t.called { "called" } else { "-" });
+                println!(
+                    "{}\t{:?}\t{}\t{}",
+                    t.code(),
+                    t.state,
+                    if t.priority { "priority" } else { "-" },
+                    if t.called { "called" } else { "-" }
+                );
             }
         }
     }
@@ -344,94 +407,7 @@ fn queue_command(cmd: QueueCommand, config: &Config) -> Result<()> {
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32)> {
-    let (w, h) = s.split_once('x').ok_or_else(|| anyhow::anyhow!("--size wants WxH, e.g. 1080x1920"))?;
+    let (w, h) =
+        s.split_once('x').ok_or_else(|| anyhow::anyhow!("--size wants WxH, e.g. 1080x1920"))?;
     Ok((w.parse()?, h.parse()?))
-}
-
-/// Which guide, point, county and filter the hall screens show.
-struct HallScreen<'a> {
-    guide: &'a str,
-    point: &'a str,
-    county: &'a str,
-    filter: &'a str,
-}
-
-/// Brings the UI to a named screen through the same calls a resident's taps make.
-fn open_screen(ctrl: &Controller, screen: &str, law: &str, article: u32, pinyin: &str, hall: &HallScreen) -> Result<()> {
-    use kiosk::ui::Reader;
-    match screen {
-        "home" => {}
-        "library" => ctrl.open_library(),
-        "laws" => {
-            ctrl.open_library();
-            let law = ctrl.window().global::<kiosk::ui::Library>().get_categories();
-            let first = slint::Model::row_data(&law, 0).map(|c| c.name.to_string()).unwrap_or_default();
-            ctrl.open_category(&first);
-        }
-        "reader" => ctrl.open_law_by_name(law, Some(article))?,
-        "toc" => {
-            ctrl.open_law_by_name(law, Some(article))?;
-            ctrl.window().global::<Reader>().set_toc_open(true);
-        }
-        "jump" => {
-            ctrl.open_law_by_name(law, None)?;
-            let reader = ctrl.window().global::<Reader>();
-            reader.set_jump_open(true);
-            reader.set_jump_digits("1300".into());
-            ctrl.jump_to_article("1300");
-        }
-        "search" => ctrl.open_search(),
-        "results" => {
-            ctrl.open_search();
-            ctrl.type_keys(pinyin);
-        }
-        "idle" => {
-            ctrl.open_search();
-            ctrl.type_keys(pinyin);
-            ctrl.show_idle_prompt(20);
-        }
-        "guides" => ctrl.open_guides(),
-        "guide" => {
-            ctrl.open_guides();
-            ctrl.open_guide(hall.guide);
-        }
-        "map" => ctrl.open_map(),
-        "map-county" => {
-            ctrl.open_map();
-            ctrl.zoom_map(Some(hall.county));
-        }
-        "point" => {
-            ctrl.open_map();
-            ctrl.open_point(hall.point);
-        }
-        "points" => ctrl.open_points(hall.filter),
-        "queue" => {
-            ctrl.open_queue(None);
-            ctrl.choose_service("A");
-        }
-        "ticket" => {
-            ctrl.open_queue(Some("A"));
-            ctrl.confirm_ticket();
-            // Printing runs on a worker thread; the picture is of its outcome.
-            anyhow::ensure!(ctrl.poll_ticket(Some(std::time::Duration::from_secs(10))), "the ticket did not finish printing");
-        }
-        "aid-check" => ctrl.open_aid_check(),
-        "aid-question" => {
-            // 讨要工资 → the 第三十二条 question.
-            ctrl.open_aid_check();
-            ctrl.aid_pick_matter(0);
-        }
-        "aid-result" => {
-            // 讨要工资, not a 第三十二条 case, a migrant worker (第四十二条): likely eligible.
-            ctrl.open_aid_check();
-            ctrl.aid_pick_matter(0);
-            ctrl.aid_answer(false);
-            ctrl.aid_answer(true);
-        }
-        other => anyhow::bail!(
-            "unknown screen {other:?}: home, library, laws, reader, toc, jump, search, results, idle, \
-             guides, guide, map, map-county, point, points, queue, ticket, aid-check, aid-question, aid-result"
-        ),
-    }
-    Ok(())
 }

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
+use crate::queue::printer::PrinterTarget;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Orientation {
@@ -35,9 +37,9 @@ pub struct Config {
     pub idle_timeout_secs: u64,
     /// Seconds the prompt stays before the kiosk returns home and forgets the session.
     pub idle_prompt_secs: u64,
-    /// The ticket printer: `tcp://HOST:9100` or `/dev/usb/lp0`. None: the queue screen shows
-    /// numbers on screen only and records a fault.
-    pub printer: Option<String>,
+    /// The ticket printer: `tcp://HOST:9100` or `/dev/usb/lp0`, parsed at load. None: the queue
+    /// screen shows numbers on screen only and records a fault.
+    pub printer: Option<PrinterTarget>,
     /// The printer link answers status requests (DLE EOT). Off only for one-way links.
     pub printer_status: bool,
     /// Say ticket numbers aloud through espeak-ng.
@@ -53,7 +55,9 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            data_dir: std::env::var_os("KIOSK_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| "/var/lib/kiosk".into()),
+            data_dir: std::env::var_os("KIOSK_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| "/var/lib/kiosk".into()),
             orientation: Orientation::Portrait,
             idle_timeout_secs: 60,
             idle_prompt_secs: 20,
@@ -79,10 +83,13 @@ impl Config {
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config::default())
+            }
             Err(e) => return Err(e).with_context(|| format!("reading config {}", path.display())),
         };
-        let mut config: Config = toml::from_str(&text).with_context(|| format!("config {}", path.display()))?;
+        let mut config: Config =
+            toml::from_str(&text).with_context(|| format!("config {}", path.display()))?;
         // A relative data_dir is relative to the config file, so a checkout's demo config works
         // from any working directory.
         if config.data_dir.is_relative() {
@@ -98,14 +105,17 @@ impl Config {
     }
 
     fn validate(&self) -> Result<()> {
-        if let Some(p) = &self.printer {
-            p.parse::<crate::queue::printer::PrinterTarget>()?;
-        }
         if self.idle_timeout_secs < 10 {
-            bail!("idle_timeout_secs = {}: residents need at least 10 s to read", self.idle_timeout_secs);
+            bail!(
+                "idle_timeout_secs = {}: residents need at least 10 s to read",
+                self.idle_timeout_secs
+            );
         }
         if self.idle_prompt_secs < 20 {
-            bail!("idle_prompt_secs = {}: the prompt must stay at least 20 s (WCAG 2.2.1)", self.idle_prompt_secs);
+            bail!(
+                "idle_prompt_secs = {}: the prompt must stay at least 20 s (WCAG 2.2.1)",
+                self.idle_prompt_secs
+            );
         }
         Ok(())
     }
@@ -120,6 +130,10 @@ mod tests {
         assert!(toml::from_str::<Config>("idle_timout_secs = 5").is_err());
         let c: Config = toml::from_str("idle_prompt_secs = 5").unwrap();
         assert!(c.validate().is_err());
+        let e = toml::from_str::<Config>("printer = \"lpt1\"").unwrap_err().to_string();
+        assert!(e.contains("lpt1"), "a bad printer fails at load, naming it: {e}");
+        let c: Config = toml::from_str("printer = \"tcp://127.0.0.1:9100\"").unwrap();
+        assert_eq!(c.printer, Some(PrinterTarget::Tcp("127.0.0.1:9100".into())));
         let c: Config = toml::from_str("orientation = \"landscape\"").unwrap();
         assert_eq!(c.orientation.size(), (1920, 1080));
     }

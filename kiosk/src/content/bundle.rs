@@ -64,9 +64,14 @@ pub struct BuildReport {
 
 /// Compiles a content source into a bundle directory. Files already present with the right hash
 /// are kept as they are; files the new manifest no longer names are removed.
-pub fn build(source: &ContentSource, out: &Path, content_version: Option<&str>) -> Result<BuildReport> {
+pub fn build(
+    source: &ContentSource,
+    out: &Path,
+    content_version: Option<&str>,
+) -> Result<BuildReport> {
     let laws_dir = out.join("laws");
-    std::fs::create_dir_all(&laws_dir).with_context(|| format!("creating {}", laws_dir.display()))?;
+    std::fs::create_dir_all(&laws_dir)
+        .with_context(|| format!("creating {}", laws_dir.display()))?;
     let (mut files, mut written, mut reused) = (Vec::new(), 0, 0);
     for law in &source.laws {
         let bytes = serde_json::to_vec(law)?;
@@ -86,7 +91,12 @@ pub fn build(source: &ContentSource, out: &Path, content_version: Option<&str>) 
     let hall_path = format!("hall/{hall_hash}.json");
     std::fs::create_dir_all(out.join("hall"))?;
     write_atomically(&out.join(&hall_path), &hall_bytes)?;
-    files.push(FileEntry { path: hall_path, kind: FileKind::Hall, size: hall_bytes.len() as u64, sha256: hall_hash });
+    files.push(FileEntry {
+        path: hall_path,
+        kind: FileKind::Hall,
+        size: hall_bytes.len() as u64,
+        sha256: hall_hash,
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
     let now = chrono::Utc::now();
@@ -117,7 +127,8 @@ pub fn build(source: &ContentSource, out: &Path, content_version: Option<&str>) 
 /// Writes a file so that a crash leaves either the old or the new bytes, never half of them.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("partial");
-    let mut f = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let mut f =
+        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     f.write_all(bytes)?;
     f.sync_all()?;
     std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
@@ -135,20 +146,29 @@ pub struct OpenBundle {
 impl OpenBundle {
     pub fn open(dir: &Path) -> Result<OpenBundle> {
         let path = dir.join("manifest.json");
-        let meta = std::fs::metadata(&path).with_context(|| format!("{}: no manifest.json", dir.display()))?;
+        let meta = std::fs::metadata(&path)
+            .with_context(|| format!("{}: no manifest.json", dir.display()))?;
         if meta.len() > MAX_MANIFEST_BYTES {
-            bail!("{}: manifest.json is {} bytes, larger than any real manifest", dir.display(), meta.len());
+            bail!(
+                "{}: manifest.json is {} bytes, larger than any real manifest",
+                dir.display(),
+                meta.len()
+            );
         }
         let bytes = std::fs::read(&path)?;
         let text = std::str::from_utf8(&bytes).context("manifest.json: invalid UTF-8")?;
         // Read the format first, so a future format gets a clear word rather than a field error.
-        let probe: serde_json::Value = serde_json::from_str(text).context("manifest.json: malformed JSON")?;
+        let probe: serde_json::Value =
+            serde_json::from_str(text).context("manifest.json: malformed JSON")?;
         match probe.get("format").and_then(|v| v.as_u64()) {
             Some(v) if v == FORMAT_VERSION as u64 => {}
-            Some(v) => bail!("unknown bundle format version {v}: this kiosk reads format {FORMAT_VERSION}"),
+            Some(v) => {
+                bail!("unknown bundle format version {v}: this kiosk reads format {FORMAT_VERSION}")
+            }
             None => bail!("manifest.json: no format version"),
         }
-        let manifest: Manifest = serde_json::from_value(probe).context("manifest.json: malformed manifest")?;
+        let manifest: Manifest =
+            serde_json::from_value(probe).context("manifest.json: malformed manifest")?;
         for f in &manifest.files {
             if !is_safe_relative(&f.path) {
                 bail!("manifest names an unsafe path {:?}", f.path);
@@ -160,7 +180,12 @@ impl OpenBundle {
                 .with_context(|| format!("{}: missing from the bundle", f.path))?
                 .len();
             if size != f.size {
-                bail!("{}: truncated or altered: {} bytes, the manifest says {}", f.path, size, f.size);
+                bail!(
+                    "{}: truncated or altered: {} bytes, the manifest says {}",
+                    f.path,
+                    size,
+                    f.size
+                );
             }
         }
         Ok(OpenBundle { dir: dir.to_owned(), manifest })
@@ -173,26 +198,40 @@ impl OpenBundle {
             bail!("a bundle holds exactly one hall content file");
         };
         let text = self.read_checked(entry)?;
-        serde_json::from_str(&text).with_context(|| format!("{}: malformed hall content", entry.path))
+        serde_json::from_str(&text)
+            .with_context(|| format!("{}: malformed hall content", entry.path))
     }
 
     /// Reads one law file, checking its hash, its encoding and its JSON.
     pub fn read_law(&self, entry: &FileEntry) -> Result<LawDoc> {
         let text = self.read_checked(entry)?;
-        serde_json::from_str(&text).with_context(|| format!("{}: malformed JSON law record", entry.path))
+        serde_json::from_str(&text)
+            .with_context(|| format!("{}: malformed JSON law record", entry.path))
     }
 
     /// A file's text after checking its size, hash and encoding against the manifest.
     fn read_checked(&self, entry: &FileEntry) -> Result<String> {
-        let bytes = std::fs::read(self.dir.join(&entry.path)).with_context(|| format!("reading {}", entry.path))?;
+        let bytes = std::fs::read(self.dir.join(&entry.path))
+            .with_context(|| format!("reading {}", entry.path))?;
         if bytes.len() as u64 != entry.size {
-            bail!("{}: truncated: {} bytes, the manifest says {}", entry.path, bytes.len(), entry.size);
+            bail!(
+                "{}: truncated: {} bytes, the manifest says {}",
+                entry.path,
+                bytes.len(),
+                entry.size
+            );
         }
         let hash = sha256_hex(&bytes);
         if hash != entry.sha256 {
-            bail!("{}: hash mismatch: file is {}, the manifest says {}", entry.path, hash, entry.sha256);
+            bail!(
+                "{}: hash mismatch: file is {}, the manifest says {}",
+                entry.path,
+                hash,
+                entry.sha256
+            );
         }
-        let text = String::from_utf8(bytes).with_context(|| format!("{}: invalid UTF-8", entry.path))?;
+        let text =
+            String::from_utf8(bytes).with_context(|| format!("{}: invalid UTF-8", entry.path))?;
         Ok(text)
     }
 }

@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::zh;
+
 /// A law's validity, as the national database states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
@@ -54,7 +56,9 @@ impl Block {
     /// The text a resident reads and searches.
     pub fn text(&self) -> &str {
         match self {
-            Block::Heading { text, .. } | Block::Article { text, .. } | Block::Paragraph { text } => text,
+            Block::Heading { text, .. }
+            | Block::Article { text, .. }
+            | Block::Paragraph { text } => text,
         }
     }
 }
@@ -116,16 +120,13 @@ pub fn parse_markdown(text: &str) -> ParsedText {
         .collect();
 
     let paragraphs: Vec<&str> = body.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let min_depth = paragraphs
-        .iter()
-        .filter_map(|p| heading_depth(p))
-        .filter(|&d| d > 1)
-        .min()
-        .unwrap_or(2);
+    let min_depth =
+        paragraphs.iter().filter_map(|p| heading_depth(p)).filter(|&d| d > 1).min().unwrap_or(2);
     let has_numbered_articles = paragraphs.iter().any(|p| article_label(p).is_some());
     // 决定 texts number their items 一、二、… and have no headings; in case reports and standards
     // (which do have headings) 一、 starts a section, not an article.
-    let enumerated_items = !has_numbered_articles && !paragraphs.iter().any(|p| heading_depth(p).is_some_and(|d| d > 1));
+    let enumerated_items = !has_numbered_articles
+        && !paragraphs.iter().any(|p| heading_depth(p).is_some_and(|d| d > 1));
 
     let mut blocks: Vec<Block> = Vec::new();
     for p in paragraphs {
@@ -172,10 +173,10 @@ fn heading_depth(p: &str) -> Option<usize> {
 fn article_label(p: &str) -> Option<(String, u32, &str)> {
     let rest = p.strip_prefix('第')?;
     let end = rest.find('条')?;
-    let number = parse_chinese_number(&rest[..end])?;
+    let number = zh::parse_number(&rest[..end])?;
     let mut after = &rest[end + '条'.len_utf8()..];
     if let Some(sub) = after.strip_prefix('之') {
-        let n = sub.chars().take_while(|c| is_numeral(*c)).map(char::len_utf8).sum::<usize>();
+        let n = sub.chars().take_while(|c| zh::is_numeral(*c)).map(char::len_utf8).sum::<usize>();
         if n == 0 {
             return None;
         }
@@ -191,100 +192,13 @@ fn article_label(p: &str) -> Option<(String, u32, &str)> {
 /// `一、…` numbering used by 决定 texts that have no 第X条.
 fn enumerated_label(p: &str) -> Option<(String, u32, &str)> {
     let (num, rest) = p.split_once('、')?;
-    let number = parse_chinese_number(num)?;
+    let number = zh::parse_number(num)?;
     Some((format!("{num}、"), number, rest))
-}
-
-fn is_numeral(c: char) -> bool {
-    "零〇一二两三四五六七八九十百千万".contains(c) || c.is_ascii_digit()
-}
-
-/// Parses 一千零七十九 → 1079, 二十 → 20, 十五 → 15, 一百零一 → 101, or ASCII digits.
-pub fn parse_chinese_number(s: &str) -> Option<u32> {
-    if s.is_empty() || s.chars().count() > 12 {
-        return None;
-    }
-    if s.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse().ok();
-    }
-    let (mut total, mut section, mut digit) = (0u32, 0u32, None::<u32>);
-    for c in s.chars() {
-        let d = match c {
-            '零' | '〇' => Some(0),
-            '一' => Some(1),
-            '二' | '两' => Some(2),
-            '三' => Some(3),
-            '四' => Some(4),
-            '五' => Some(5),
-            '六' => Some(6),
-            '七' => Some(7),
-            '八' => Some(8),
-            '九' => Some(9),
-            _ => None,
-        };
-        if let Some(d) = d {
-            digit = Some(d);
-            continue;
-        }
-        let unit = match c {
-            '十' => 10,
-            '百' => 100,
-            '千' => 1000,
-            '万' => 10_000,
-            _ => return None,
-        };
-        if unit == 10_000 {
-            total = (total + section + digit.unwrap_or(0)) * unit;
-            section = 0;
-        } else {
-            section += digit.unwrap_or(1) * unit;
-        }
-        digit = None;
-    }
-    Some(total + section + digit.unwrap_or(0))
-}
-
-/// The Chinese label of an article number: 1079 → 第一千零七十九条 (used by "jump to article").
-pub fn chinese_number(n: u32) -> String {
-    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    const UNITS: [&str; 4] = ["", "十", "百", "千"];
-    if n == 0 {
-        return "零".into();
-    }
-    let digits: Vec<u32> = n.to_string().bytes().map(|b| (b - b'0') as u32).collect();
-    let mut out = String::new();
-    let mut zero_pending = false;
-    for (i, &d) in digits.iter().enumerate() {
-        let unit = digits.len() - 1 - i;
-        if d == 0 {
-            zero_pending = !out.is_empty();
-            continue;
-        }
-        if zero_pending {
-            out.push('零');
-            zero_pending = false;
-        }
-        // 十五, not 一十五, at the start of the number.
-        if !(d == 1 && unit == 1 && out.is_empty()) {
-            out.push_str(DIGITS[d as usize]);
-        }
-        out.push_str(UNITS[unit.min(3)]);
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_round_trip() {
-        for (s, n) in [("一千零七十九", 1079), ("十五", 15), ("二十", 20), ("一百零一", 101), ("三十", 30), ("一千二百六十", 1260)] {
-            assert_eq!(parse_chinese_number(s), Some(n), "{s}");
-            assert_eq!(chinese_number(n), s);
-        }
-        assert_eq!(parse_chinese_number("条"), None);
-    }
 
     #[test]
     fn parses_headings_articles_and_paragraphs() {
@@ -294,10 +208,16 @@ mod tests {
         assert_eq!(p.blocks[0], Block::Heading { level: 1, text: "第一章 总则".into() });
         assert_eq!(
             p.blocks[1],
-            Block::Article { label: "第一条".into(), number: 1, text: "为了。\n第二款内容。".into() }
+            Block::Article {
+                label: "第一条".into(),
+                number: 1,
+                text: "为了。\n第二款内容。".into()
+            }
         );
         assert_eq!(p.blocks[2], Block::Heading { level: 2, text: "第一节 一般规定".into() });
-        assert!(matches!(&p.blocks[3], Block::Article { label, number: 120, .. } if label == "第一百二十条之一"));
+        assert!(
+            matches!(&p.blocks[3], Block::Article { label, number: 120, .. } if label == "第一百二十条之一")
+        );
     }
 
     #[test]
@@ -306,7 +226,9 @@ mod tests {
         let p = parse_markdown(md);
         assert_eq!(p.history, vec!["2005年通过"]);
         assert!(matches!(&p.blocks[0], Block::Paragraph { .. }));
-        assert!(matches!(&p.blocks[1], Block::Article { number: 1, text, .. } if text.contains("法医类")));
+        assert!(
+            matches!(&p.blocks[1], Block::Article { number: 1, text, .. } if text.contains("法医类"))
+        );
         assert!(matches!(&p.blocks[2], Block::Article { number: 2, .. }));
     }
 }

@@ -11,15 +11,18 @@ use pinyin::ToPinyin;
 use rusqlite::{params, Connection, Transaction};
 
 /// Topics a hall's visitors ask about most; also the search screen's one-tap buttons.
-pub const HOT_TOPICS: [&str; 8] = ["劳动争议", "婚姻家庭", "借贷", "交通事故", "继承", "房屋租赁", "消费维权", "法律援助"];
+pub const HOT_TOPICS: [&str; 8] =
+    ["劳动争议", "婚姻家庭", "借贷", "交通事故", "继承", "房屋租赁", "消费维权", "法律援助"];
 
 /// Words behind the hot topics that residents also type directly.
 const EVERYDAY_WORDS: [&str; 16] = [
-    "离婚", "工资", "拖欠", "工伤", "借款", "抚养", "赡养", "遗嘱", "租赁", "欠款", "赔偿", "合同", "彩礼", "家暴", "押金", "调解",
+    "离婚", "工资", "拖欠", "工伤", "借款", "抚养", "赡养", "遗嘱", "租赁", "欠款", "赔偿", "合同",
+    "彩礼", "家暴", "押金", "调解",
 ];
 
 /// Characters that make a bigram a fragment of grammar rather than a word (的规, 或者由 …).
-const FUNCTION_CHARS: &str = "的了和与或及在是为之其等对于由向并不以被将从所该此这者也而但则即如若因按把给";
+const FUNCTION_CHARS: &str =
+    "的了和与或及在是为之其等对于由向并不以被将从所该此这者也而但则即如若因按把给";
 
 /// A bigram must occur in this many articles to be offered as a word.
 const MIN_BIGRAM_ARTICLES: i64 = 8;
@@ -61,11 +64,17 @@ pub fn rebuild(tx: &Transaction) -> Result<()> {
             }
         }
         // fts5vocab lists each bigram of the article index with the number of articles holding it.
-        tx.execute_batch("CREATE VIRTUAL TABLE temp.bi_vocab USING fts5vocab(main, article_bi, 'row');")?;
+        tx.execute_batch(
+            "CREATE VIRTUAL TABLE temp.bi_vocab USING fts5vocab(main, article_bi, 'row');",
+        )?;
         let mut st = tx.prepare("SELECT term, doc FROM temp.bi_vocab WHERE doc >= ?1")?;
-        for row in st.query_map([MIN_BIGRAM_ARTICLES], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        for row in st.query_map([MIN_BIGRAM_ARTICLES], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })? {
             let (term, docs) = row?;
-            if term.chars().count() == 2 && term.chars().all(|c| !c.is_ascii() && !FUNCTION_CHARS.contains(c)) {
+            if term.chars().count() == 2
+                && term.chars().all(|c| !c.is_ascii() && !FUNCTION_CHARS.contains(c))
+            {
                 words.push((term, docs));
             }
         }
@@ -86,7 +95,11 @@ pub fn rebuild(tx: &Transaction) -> Result<()> {
 
 /// Words whose pinyin or initials start with `letters`; exact matches first, then by weight.
 pub fn candidates(conn: &Connection, letters: &str, limit: usize) -> Result<Vec<String>> {
-    let key: String = letters.chars().filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_lowercase()).collect();
+    let key: String = letters
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
     if key.is_empty() {
         return Ok(Vec::new());
     }

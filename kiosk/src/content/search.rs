@@ -6,7 +6,7 @@
 //! 3. articles holding every character of the terms, **scattered** (工资拖欠 still finds
 //!    拖欠劳动者工资), only when the first tiers found fewer than [`SCATTER_BELOW`] hits.
 //!
-//! Groups (see [`super::store::group_of`]) put texts in force first, core laws and statutes
+//! Groups (see [`super::ranking::group_of`]) put texts in force first, core laws and statutes
 //! first among them, and amended and repealed texts last. Article rowids are allocated per group, so a group is a
 //! rowid range and each query stops as soon as the page is full.
 //!
@@ -20,7 +20,7 @@ use rusqlite::{params, Connection};
 
 use super::law::Status;
 use super::lexicon;
-use super::store::{group_range, GROUP_COUNT};
+use super::ranking::{group_range, GROUP_COUNT};
 use super::synonyms;
 use super::tokenize::{term_query_with, TermQuery};
 
@@ -71,10 +71,15 @@ const MAX_TITLE_HITS: usize = 5;
 /// title and phrase hits. Above it they would only push noise under good results.
 const SCATTER_BELOW: usize = 10;
 
-/// Splits a query into terms, reading all-letter terms as pinyin.
-pub fn resolve_terms(conn: &Connection, query: &str) -> Result<Vec<String>> {
+/// Splits typed text into terms at spaces, ASCII or ideographic.
+pub fn split_query(query: &str) -> Vec<&str> {
+    query.split(|c: char| c.is_whitespace() || c == '\u{3000}').filter(|t| !t.is_empty()).collect()
+}
+
+/// Reads all-letter terms as pinyin (the lexicon's best word), others as they are.
+fn resolve_terms(conn: &Connection, raw_terms: &[&str]) -> Result<Vec<String>> {
     let mut terms = Vec::new();
-    for raw in query.split(|c: char| c.is_whitespace() || c == '\u{3000}') {
+    for raw in raw_terms {
         let t = raw.trim();
         if t.is_empty() {
             continue;
@@ -90,9 +95,10 @@ pub fn resolve_terms(conn: &Connection, query: &str) -> Result<Vec<String>> {
     Ok(terms)
 }
 
-pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<SearchResults> {
-    let terms = resolve_terms(conn, query)?;
-    let queries: Vec<TermQuery> = terms.iter().filter_map(|t| term_query_with(t, synonyms::alternatives(t))).collect();
+pub fn search(conn: &Connection, raw_terms: &[&str], limit: usize) -> Result<SearchResults> {
+    let terms = resolve_terms(conn, raw_terms)?;
+    let queries: Vec<TermQuery> =
+        terms.iter().filter_map(|t| term_query_with(t, synonyms::alternatives(t))).collect();
     let mut results = SearchResults { terms, hits: Vec::new() };
     if queries.is_empty() || limit == 0 {
         return Ok(results);
@@ -102,7 +108,8 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<SearchResu
     let bi = join_exprs(queries.iter().filter_map(|q| q.bigram_expr.as_deref()));
     let uni = join_exprs(queries.iter().filter_map(|q| q.unigram_expr.as_deref()));
     let mut seen = HashSet::new();
-    let phrase = ranked_rowids(conn, bi.as_deref(), uni.as_deref(), limit - results.hits.len(), &seen)?;
+    let phrase =
+        ranked_rowids(conn, bi.as_deref(), uni.as_deref(), limit - results.hits.len(), &seen)?;
     seen.extend(phrase.iter().copied());
     let mut scattered = Vec::new();
     let room = limit - results.hits.len() - phrase.len();
@@ -112,11 +119,21 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<SearchResu
         chars.sort_unstable();
         chars.dedup();
         if chars.len() > 1 {
-            let expr = join_exprs(chars.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().iter().map(String::as_str));
+            let expr = join_exprs(
+                chars
+                    .iter()
+                    .map(|c| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(String::as_str),
+            );
             scattered = ranked_rowids(conn, None, expr.as_deref(), room, &seen)?;
         }
     }
-    let kinds = phrase.iter().map(|r| (*r, HitKind::Phrase)).chain(scattered.iter().map(|r| (*r, HitKind::Scattered)));
+    let kinds = phrase
+        .iter()
+        .map(|r| (*r, HitKind::Phrase))
+        .chain(scattered.iter().map(|r| (*r, HitKind::Scattered)));
     results.hits.extend(article_hits(conn, kinds.collect(), &queries)?);
     Ok(results)
 }
@@ -127,7 +144,12 @@ fn join_exprs<'a>(exprs: impl Iterator<Item = &'a str>) -> Option<String> {
 }
 
 /// Laws whose title holds every term: core first, in force first, shortest title first.
-fn title_hits(conn: &Connection, queries: &[TermQuery], limit: usize, out: &mut Vec<Hit>) -> Result<()> {
+fn title_hits(
+    conn: &Connection,
+    queries: &[TermQuery],
+    limit: usize,
+    out: &mut Vec<Hit>,
+) -> Result<()> {
     let expr = queries
         .iter()
         .map(|q| match (&q.bigram_expr, &q.unigram_expr) {
@@ -145,7 +167,13 @@ fn title_hits(conn: &Connection, queries: &[TermQuery], limit: usize, out: &mut 
          LIMIT ?2",
     )?;
     let rows = st.query_map(params![expr, limit as i64], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Status>(3)?, r.get::<_, i64>(4)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Status>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
     })?;
     for row in rows {
         let (doc, title, short_name, status, core) = row?;
@@ -196,7 +224,10 @@ fn ranked_rowids(
     for group in 0..GROUP_COUNT {
         let (lo, hi) = group_range(group);
         let want = (limit - out.len() + seen.len()) as i64;
-        let rows = st.query_map(params![bi.unwrap_or(""), uni.unwrap_or(""), lo, hi, want], |r| r.get::<_, i64>(0))?;
+        let rows = st
+            .query_map(params![bi.unwrap_or(""), uni.unwrap_or(""), lo, hi, want], |r| {
+                r.get::<_, i64>(0)
+            })?;
         for rowid in rows {
             let rowid = rowid?;
             if !seen.contains(&rowid) {
@@ -211,7 +242,11 @@ fn ranked_rowids(
 }
 
 /// The hits for article rowids, in the given order, fetched in one query.
-fn article_hits(conn: &Connection, rowids: Vec<(i64, HitKind)>, queries: &[TermQuery]) -> Result<Vec<Hit>> {
+fn article_hits(
+    conn: &Connection,
+    rowids: Vec<(i64, HitKind)>,
+    queries: &[TermQuery],
+) -> Result<Vec<Hit>> {
     if rowids.is_empty() {
         return Ok(Vec::new());
     }
@@ -261,7 +296,8 @@ pub fn snippet(text: &str, queries: &[TermQuery]) -> Snippet {
         find(&needle).map(|at| (at, needle.len()))
     });
     if found.is_none() {
-        found = queries.iter().flat_map(|q| q.chars.iter()).find_map(|c| find(&[*c]).map(|at| (at, 1)));
+        found =
+            queries.iter().flat_map(|q| q.chars.iter()).find_map(|c| find(&[*c]).map(|at| (at, 1)));
     }
     let (at, len) = found.unwrap_or((0, 0));
     let start = at.saturating_sub(SNIPPET_BEFORE);

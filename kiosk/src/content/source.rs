@@ -77,8 +77,8 @@ impl ContentSource {
         let hall_path = dir.join("hall.toml");
         let hall_text = std::fs::read_to_string(&hall_path)
             .with_context(|| format!("reading {}", hall_path.display()))?;
-        let deployment: Deployment =
-            toml::from_str(&hall_text).with_context(|| format!("parsing {}", hall_path.display()))?;
+        let deployment: Deployment = toml::from_str(&hall_text)
+            .with_context(|| format!("parsing {}", hall_path.display()))?;
 
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("laws"))
             .with_context(|| format!("reading {}/laws", dir.display()))?
@@ -109,7 +109,8 @@ impl ContentSource {
 }
 
 fn read_corpus(path: &Path, core: bool) -> Result<Vec<LawDoc>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let rec: CorpusRecord = serde_json::from_str(line)
@@ -125,7 +126,9 @@ fn to_doc(rec: CorpusRecord, core: bool) -> Result<LawDoc> {
     let parsed = parse_markdown(&rec.text);
     let paths = match &rec.source_path {
         Some(serde_json::Value::String(s)) => vec![s.clone()],
-        Some(serde_json::Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Some(serde_json::Value::Array(a)) => {
+            a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+        }
         _ => vec![],
     };
     let source = Provenance {
@@ -187,7 +190,10 @@ fn mark_superseded(mut laws: Vec<LawDoc>, notes: &mut Vec<String>) -> Vec<LawDoc
     for l in laws.iter_mut().filter(|l| l.status == Status::InForce) {
         let date = l.publish_date.clone().unwrap_or_default();
         if newest.get(&l.title).is_some_and(|n| *n > date) {
-            notes.push(format!("{} ({}): superseded by a newer revision, marked 已修改", l.title, date));
+            notes.push(format!(
+                "{} ({}): superseded by a newer revision, marked 已修改",
+                l.title, date
+            ));
             l.status = Status::Amended;
         }
     }

@@ -18,10 +18,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
-use super::hall::HallContent;
 use super::bundle::{FileKind, OpenBundle};
+use super::hall::HallContent;
 use super::law::{Block, LawDoc, Status};
 use super::lexicon;
+use super::ranking::{group_of, DOC_SHIFT, GROUP_SHIFT};
 use super::search::{self, SearchResults};
 use super::source::Deployment;
 use super::tokenize::index_tokens;
@@ -64,32 +65,6 @@ CREATE TABLE lexicon(word TEXT PRIMARY KEY, full TEXT NOT NULL, initials TEXT NO
 CREATE INDEX lexicon_full ON lexicon(full);
 CREATE INDEX lexicon_initials ON lexicon(initials);
 "#;
-
-/// Ranking groups, in the order results are shown; each owns a range of article rowids.
-pub const GROUP_COUNT: i64 = 6;
-const GROUP_SHIFT: u32 = 40;
-const DOC_SHIFT: u32 = 16;
-
-/// The priority group of a law. In force before amended before repealed; among texts in force,
-/// the hall's core laws first, and statutes (法律, 宪法) before the regulations and judicial
-/// interpretations that implement them: a resident asking about unpaid wages should meet
-/// 劳动合同法 before a 条例 that repeats the words more often.
-pub fn group_of(status: Status, core: bool, level: &str) -> i64 {
-    let statute = matches!(level, "法律" | "宪法");
-    match (status, core, statute) {
-        (Status::InForce, true, true) => 0,
-        (Status::InForce, true, false) => 1,
-        (Status::InForce, false, true) => 2,
-        (Status::InForce, false, false) => 3,
-        (Status::Amended, _, _) => 4,
-        (Status::Repealed, _, _) => 5,
-    }
-}
-
-/// Rowid range `[lo, hi)` of a ranking group.
-pub fn group_range(group: i64) -> (i64, i64) {
-    (group << GROUP_SHIFT, (group + 1) << GROUP_SHIFT)
-}
 
 /// What the store serves: its content version and deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,7 +132,10 @@ impl Store {
     pub fn open(data_dir: &Path) -> Result<Store> {
         let link = data_dir.join("current");
         let target = std::fs::read_link(&link).with_context(|| {
-            format!("{}: no content installed (run `kiosk bundle install BUNDLE`)", data_dir.display())
+            format!(
+                "{}: no content installed (run `kiosk bundle install BUNDLE`)",
+                data_dir.display()
+            )
         })?;
         let generation_dir = data_dir.join(target);
         let conn = Connection::open_with_flags(
@@ -179,8 +157,10 @@ impl Store {
             != Some(self.generation_dir.as_path())
     }
 
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    /// The open generation's SQLite file, for read-only inspection (tests, benchmarks): the
+    /// store's own connection stays private, so nothing outside it can write a generation.
+    pub fn database_path(&self) -> PathBuf {
+        self.generation_dir.join("content.db")
     }
 
     /// Categories with their law counts, core-heavy categories first.
@@ -219,9 +199,9 @@ impl Store {
 
     /// Every block of a law in reading order.
     pub fn blocks(&self, doc: i64) -> Result<Vec<BlockRow>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT seq, kind, level, label, number, text FROM blocks WHERE doc = ?1 ORDER BY seq")?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT seq, kind, level, label, number, text FROM blocks WHERE doc = ?1 ORDER BY seq",
+        )?;
         let rows = st.query_map([doc], block_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -240,12 +220,18 @@ impl Store {
 
     /// The hall's guides, service points, map and queue services of this generation.
     pub fn hall(&self) -> Result<HallContent> {
-        let json = meta(&self.conn, "hall")?.context("store has no hall content (reinstall the bundle)")?;
+        let json = meta(&self.conn, "hall")?
+            .context("store has no hall content (reinstall the bundle)")?;
         serde_json::from_str(&json).context("store: malformed hall content")
     }
 
     pub fn search(&self, query: &str, limit: usize) -> Result<SearchResults> {
-        search::search(&self.conn, query, limit)
+        search::search(&self.conn, &search::split_query(query), limit)
+    }
+
+    /// Searches terms already apart (the search screen keeps what the resident picked as a list).
+    pub fn search_terms(&self, terms: &[&str], limit: usize) -> Result<SearchResults> {
+        search::search(&self.conn, terms, limit)
     }
 
     /// Words from the corpus whose pinyin (full or initials) starts with `letters`.
@@ -293,14 +279,22 @@ impl Store {
 
 /// Builds generation `number` in `dir`: a copy of `current` (if any) with the bundle applied,
 /// synced to disk.
-fn build_generation(dir: &Path, current: Option<&Path>, bundle: &OpenBundle, number: u64) -> Result<InstallReport> {
+fn build_generation(
+    dir: &Path,
+    current: Option<&Path>,
+    bundle: &OpenBundle,
+    number: u64,
+) -> Result<InstallReport> {
     let db_path = dir.join("content.db");
     if let Some(cur) = current {
-        std::fs::copy(cur.join("content.db"), &db_path).context("copying the current generation")?;
+        std::fs::copy(cur.join("content.db"), &db_path)
+            .context("copying the current generation")?;
     }
     let mut conn = Connection::open(&db_path)?;
     // This file is invisible until the switch, and synced before it: no journal needed.
-    conn.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;")?;
+    conn.execute_batch(
+        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;",
+    )?;
     if current.is_none() {
         conn.execute_batch(SCHEMA)?;
     }
@@ -317,7 +311,9 @@ fn build_generation(dir: &Path, current: Option<&Path>, bundle: &OpenBundle, num
 impl rusqlite::types::FromSql for Status {
     fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
         let text = value.as_str()?;
-        Status::parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown law status {text:?}").into()))
+        Status::parse(text).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("unknown law status {text:?}").into())
+        })
     }
 }
 
@@ -360,13 +356,13 @@ fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
 }
 
 fn read_info(conn: &Connection) -> Result<StoreInfo> {
-    let get = |k: &str| -> Result<String> { meta(conn, k)?.with_context(|| format!("store has no {k}")) };
+    let get =
+        |k: &str| -> Result<String> { meta(conn, k)?.with_context(|| format!("store has no {k}")) };
     let deployment: Deployment = serde_json::from_str(&get("deployment")?)?;
-    let (law_count, article_count) = conn.query_row(
-        "SELECT count(*), coalesce(sum(article_count), 0) FROM laws",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (law_count, article_count) =
+        conn.query_row("SELECT count(*), coalesce(sum(article_count), 0) FROM laws", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     Ok(StoreInfo {
         generation: get("generation")?.parse()?,
         content_version: get("content_version")?,
@@ -413,7 +409,11 @@ fn sync_path(p: &Path) -> Result<()> {
     std::fs::File::open(p)?.sync_all().with_context(|| format!("syncing {}", p.display()))
 }
 
-fn apply_bundle(conn: &mut Connection, bundle: &OpenBundle, generation: u64) -> Result<InstallReport> {
+fn apply_bundle(
+    conn: &mut Connection,
+    bundle: &OpenBundle,
+    generation: u64,
+) -> Result<InstallReport> {
     let tx = conn.transaction()?;
     let held: HashMap<String, i64> = {
         let mut st = tx.prepare("SELECT hash, doc FROM laws")?;
@@ -470,13 +470,20 @@ fn apply_bundle(conn: &mut Connection, bundle: &OpenBundle, generation: u64) -> 
         )?;
     }
     tx.commit()?;
-    Ok(InstallReport { generation, content_version: m.content_version.clone(), added, removed, unchanged })
+    Ok(InstallReport {
+        generation,
+        content_version: m.content_version.clone(),
+        added,
+        removed,
+        unchanged,
+    })
 }
 
 fn remove_doc(tx: &rusqlite::Transaction, doc: i64) -> Result<()> {
     {
         let mut st = tx.prepare("SELECT fts FROM blocks WHERE doc = ?1 AND fts IS NOT NULL")?;
-        let rowids: Vec<i64> = st.query_map([doc], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let rowids: Vec<i64> =
+            st.query_map([doc], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut del_bi = tx.prepare_cached("DELETE FROM article_bi WHERE rowid = ?1")?;
         let mut del_uni = tx.prepare_cached("DELETE FROM article_uni WHERE rowid = ?1")?;
         for id in rowids {
@@ -529,7 +536,16 @@ fn insert_doc(tx: &rusqlite::Transaction, doc: i64, hash: &str, law: &LawDoc) ->
             Block::Paragraph { .. } => (2, 0, "", 0),
         };
         let fts = (kind != 0).then_some(base | seq as i64);
-        ins_block.execute(params![doc, seq as i64, kind, level, label, number, block.text(), fts])?;
+        ins_block.execute(params![
+            doc,
+            seq as i64,
+            kind,
+            level,
+            label,
+            number,
+            block.text(),
+            fts
+        ])?;
         if let Some(id) = fts {
             let (bi, uni) = index_tokens(block.text());
             ins_bi.execute(params![id, bi])?;

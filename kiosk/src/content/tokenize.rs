@@ -102,6 +102,7 @@ pub struct TermQuery {
 }
 
 /// Turns one typed term into index expressions; `None` when it holds nothing searchable.
+#[cfg(test)]
 pub fn term_query(term: &str) -> Option<TermQuery> {
     term_query_with(term, &[])
 }
@@ -142,7 +143,7 @@ pub fn term_query_with(term: &str, alternatives: &[&str]) -> Option<TermQuery> {
         for alt in alternatives {
             if let [Run::Cjk(cs)] = runs(alt).as_slice() {
                 if cs.len() >= 2 {
-                    any.push(bigram_phrase(&cs));
+                    any.push(bigram_phrase(cs));
                     texts.push(cs.iter().collect());
                 }
             }

@@ -1,15 +1,32 @@
 //! Taking a ticket, start to finish: reserve a number on disk, print, settle, speak.
+//!
+//! The desk is handed plain data ([`DeskSetup`]: the hall's queue services, its name, where the
+//! queue database lives, the ticket URL) and owns its database privately; the kiosk and the
+//! `kiosk ticket` command open it the same way.
+
+use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::config::{QueueConfig, ServiceLine};
-use super::printer::{EscPosPrinter, PrinterTarget, TicketPrinter};
+use super::printer::TicketPrinter;
 use super::speech::{ticket_sentence, Speaker};
-use super::ticket_print::{escpos_bytes, TicketPrint};
+use super::ticket_print::TicketPrint;
 use super::tickets::{QueueDb, Ticket, TicketState};
-use crate::app::config::Config;
-use crate::content::Store;
+use crate::content::hall::queue::{QueueConfig, ServiceLine};
+
+/// What a desk needs to know, as plain data.
+#[derive(Debug, Clone)]
+pub struct DeskSetup {
+    /// The hall's queue services, hours and priority lane (hall content).
+    pub queue: QueueConfig,
+    /// Printed at the top of every ticket.
+    pub hall_name: String,
+    /// Where the queue database lives (never inside a content generation).
+    pub queue_dir: PathBuf,
+    /// Ticket QR: `{ticket}` is replaced by the ticket id (20261123-A007).
+    pub status_url: String,
+}
 
 /// What the resident sees after a tap on 确认取号.
 #[derive(Debug, Clone)]
@@ -31,34 +48,70 @@ impl Outcome {
     }
 }
 
+/// A service as the queue screen lists it: who serves it and how long the wait is now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceStatus {
+    pub letter: String,
+    pub name: String,
+    pub windows: String,
+    pub waiting: u32,
+    pub wait_minutes: u32,
+}
+
 pub struct TicketDesk {
-    pub db: QueueDb,
-    pub printer: Box<dyn TicketPrinter>,
-    pub speaker: Box<dyn Speaker>,
-    pub queue: QueueConfig,
-    pub hall_name: String,
-    /// Ticket QR: `{ticket}` is replaced by the ticket id (20261123-A007).
-    pub status_url: String,
+    db: QueueDb,
+    printer: Box<dyn TicketPrinter>,
+    speaker: Box<dyn Speaker>,
+    queue: QueueConfig,
+    hall_name: String,
+    status_url: String,
 }
 
 impl TicketDesk {
-    /// The desk a kiosk (or `kiosk ticket`) runs: the store's queue services and hall name, the
-    /// configured queue database and ticket URL, the given printer and voice.
-    pub fn open(config: &Config, store: &Store, printer: PrinterTarget, two_way: bool, speaker: Box<dyn Speaker>) -> Result<TicketDesk> {
+    /// Opens the queue database (taking its issuer lock) and keeps the printer and voice.
+    pub fn open(
+        setup: DeskSetup,
+        printer: Box<dyn TicketPrinter>,
+        speaker: Box<dyn Speaker>,
+    ) -> Result<TicketDesk> {
         Ok(TicketDesk {
-            db: QueueDb::open(&config.queue_dir())?,
-            printer: Box::new(EscPosPrinter::new(printer, two_way)),
+            db: QueueDb::open(&setup.queue_dir)?,
+            printer,
             speaker,
-            queue: store.hall()?.queue,
-            hall_name: store.info().deployment.hall_name.clone(),
-            status_url: config.ticket_status_url.clone(),
+            queue: setup.queue,
+            hall_name: setup.hall_name,
+            status_url: setup.status_url,
         })
+    }
+
+    /// The queue services, hours and priority lane this desk issues for.
+    pub fn queue(&self) -> &QueueConfig {
+        &self.queue
+    }
+
+    /// Every service with today's waiting count and wait estimate at `now`.
+    pub fn services(&self, now: NaiveDateTime) -> Result<Vec<ServiceStatus>> {
+        self.queue
+            .services
+            .iter()
+            .map(|line| {
+                let waiting = self.db.waiting(&line.letter, now.date())?;
+                Ok(ServiceStatus {
+                    letter: line.letter.clone(),
+                    name: line.name.clone(),
+                    windows: line.windows.clone(),
+                    waiting,
+                    wait_minutes: self.wait_minutes(line, waiting, now.date())?,
+                })
+            })
+            .collect()
     }
 
     /// Minutes `people` will wait for `line` today: the day's pace between calls once there is
     /// one, else the service's configured minutes per ticket.
-    pub fn wait_minutes(&self, line: &ServiceLine, people: u32, day: NaiveDate) -> Result<u32> {
-        let rate = self.db.minutes_per_call(&line.letter, day)?.unwrap_or(line.minutes_per_ticket as f64);
+    fn wait_minutes(&self, line: &ServiceLine, people: u32, day: NaiveDate) -> Result<u32> {
+        let rate =
+            self.db.minutes_per_call(&line.letter, day)?.unwrap_or(line.minutes_per_ticket as f64);
         Ok((people as f64 * rate).round() as u32)
     }
 
@@ -66,7 +119,9 @@ impl TicketDesk {
     /// queue only if the printer acknowledged it. On a print failure the number is returned for
     /// the screen (state `on_screen`) and the fault is recorded.
     pub fn take(&mut self, letter: &str, priority: bool, now: NaiveDateTime) -> Result<Outcome> {
-        let Some(line) = self.queue.service(letter).cloned() else { bail!("no queue service {letter:?}") };
+        let Some(line) = self.queue.service(letter).cloned() else {
+            bail!("no queue service {letter:?}")
+        };
         if !self.queue.is_open(now) {
             bail!("tickets are issued {} only", self.queue.hours_label());
         }
@@ -85,8 +140,7 @@ impl TicketDesk {
             time: now.format("%Y-%m-%d %H:%M").to_string(),
             qr: qr.clone(),
         };
-        let job = escpos_bytes(&print)?;
-        let fault = match self.printer.print(&job) {
+        let fault = match self.printer.print(&print) {
             Ok(()) => {
                 self.db.settle(&mut ticket, TicketState::Issued, now)?;
                 None
@@ -94,11 +148,23 @@ impl TicketDesk {
             Err(e) => {
                 self.db.settle(&mut ticket, TicketState::OnScreen, now)?;
                 // The fault names the printer, never the resident.
-                self.db.record_fault(now, e.kind(), &format!("{}: {e}", self.printer.describe()))?;
+                self.db.record_fault(
+                    now,
+                    e.kind(),
+                    &format!("{}: {e}", self.printer.describe()),
+                )?;
                 Some(e.to_string())
             }
         };
         self.speaker.say(&ticket_sentence(&ticket.code(), ahead, fault.is_none()));
-        Ok(Outcome { ticket, service: line.name, windows: line.windows, ahead, wait_minutes, qr, fault })
+        Ok(Outcome {
+            ticket,
+            service: line.name,
+            windows: line.windows,
+            ahead,
+            wait_minutes,
+            qr,
+            fault,
+        })
     }
 }

@@ -4,11 +4,12 @@
 //! A ticket is reserved (committed, fsynced) before a byte goes to the printer and settled after
 //! the printer answers, so a crash can burn a number but never issue it twice, and a printed
 //! ticket is never forgotten. See [`desk::TicketDesk::take`].
+//!
+//! The queue's services are hall content ([`crate::content::hall::queue`]); this module only issues
+//! tickets for them.
 
 pub mod calling;
-pub mod config;
 pub mod desk;
-pub mod escpos_decode;
 pub mod printer;
 pub mod speech;
 pub mod ticket_print;

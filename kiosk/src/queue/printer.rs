@@ -1,4 +1,7 @@
-//! The ticket printer link: raw TCP (port 9100) or a usblp device node, chosen in config.
+//! The ticket printer: [`TicketPrinter`] takes the ticket itself ([`TicketPrint`], what goes on
+//! the paper), so a printer language is an implementation detail behind it. [`EscPosPrinter`]
+//! encodes ESC/POS and sends it over a [`PrinterLink`] (raw TCP port 9100, a usblp device node, or
+//! a file for dry runs); [`NoPrinter`] stands where none is configured.
 //!
 //! A job counts as printed only when the printer says so: on a two-way link the kiosk asks for
 //! the paper sensor before the job (DLE EOT 4) and for the printer status after it (DLE EOT 1);
@@ -14,8 +17,12 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
-/// Where the printer is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+use super::ticket_print::{escpos_bytes, TicketPrint};
+
+/// Where the printer is. Parsed when the config loads, so a typo stops the kiosk at start with
+/// the field's text, not at the first ticket.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub enum PrinterTarget {
     /// `tcp://HOST:PORT`
     Tcp(String),
@@ -38,6 +45,13 @@ impl std::str::FromStr for PrinterTarget {
         } else {
             anyhow::bail!("printer {s:?}: want tcp://HOST:PORT or /dev/usb/lpN")
         }
+    }
+}
+
+impl TryFrom<String> for PrinterTarget {
+    type Error = anyhow::Error;
+    fn try_from(s: String) -> anyhow::Result<PrinterTarget> {
+        s.parse()
     }
 }
 
@@ -65,6 +79,10 @@ pub enum PrintError {
     Io(std::io::Error),
     #[error("printer answered {0:#04x}, not a status byte")]
     Garbled(u8),
+    #[error("no ticket printer is configured")]
+    NotConfigured,
+    #[error("the ticket could not be encoded: {0}")]
+    Encoding(String),
 }
 
 impl PrintError {
@@ -76,48 +94,92 @@ impl PrintError {
             PrintError::NoAnswer(_) => "no_answer",
             PrintError::Io(_) => "io",
             PrintError::Garbled(_) => "garbled",
+            PrintError::NotConfigured => "not_configured",
+            PrintError::Encoding(_) => "encoding",
         }
     }
 }
 
-/// Sends a finished job and waits for the printer's word on it.
+/// Prints a ticket and says whether the printer took it.
 pub trait TicketPrinter: Send {
-    fn print(&mut self, job: &[u8]) -> Result<(), PrintError>;
+    fn print(&mut self, ticket: &TicketPrint) -> Result<(), PrintError>;
+    /// The printer as the fault log names it (never the resident).
     fn describe(&self) -> String;
+}
+
+/// An ESC/POS receipt printer (GB18030 text, its own QR code, a cut) on a link.
+pub struct EscPosPrinter {
+    link: PrinterLink,
+}
+
+impl EscPosPrinter {
+    pub fn new(target: PrinterTarget, two_way: bool) -> EscPosPrinter {
+        EscPosPrinter { link: PrinterLink::new(target, two_way) }
+    }
+
+    /// Changes how long to wait to connect and for each status answer (default 2.5 s).
+    pub fn with_timeout(mut self, timeout: Duration) -> EscPosPrinter {
+        self.link.timeout = timeout;
+        self
+    }
+}
+
+impl TicketPrinter for EscPosPrinter {
+    fn print(&mut self, ticket: &TicketPrint) -> Result<(), PrintError> {
+        let job = escpos_bytes(ticket).map_err(|e| PrintError::Encoding(format!("{e:#}")))?;
+        self.link.send(&job)
+    }
+
+    fn describe(&self) -> String {
+        self.link.describe()
+    }
+}
+
+/// No printer configured: every ticket falls back to the screen, and the fault log says why.
+pub struct NoPrinter;
+
+impl TicketPrinter for NoPrinter {
+    fn print(&mut self, _: &TicketPrint) -> Result<(), PrintError> {
+        Err(PrintError::NotConfigured)
+    }
+
+    fn describe(&self) -> String {
+        "no printer".into()
+    }
 }
 
 /// DLE EOT n: transmit real-time status.
 const STATUS_PRINTER: [u8; 3] = [0x10, 0x04, 1];
 const STATUS_PAPER: [u8; 3] = [0x10, 0x04, 4];
 
-pub struct EscPosPrinter {
-    pub target: PrinterTarget,
+/// The byte link to a printer, asking its status around each job on a two-way link.
+pub struct PrinterLink {
+    target: PrinterTarget,
     /// Ask the printer for status (two-way link).
-    pub two_way: bool,
+    two_way: bool,
     /// How long to wait to connect and for each answer.
-    pub timeout: Duration,
+    timeout: Duration,
 }
 
-impl EscPosPrinter {
-    pub fn new(target: PrinterTarget, two_way: bool) -> EscPosPrinter {
-        EscPosPrinter { target, two_way, timeout: Duration::from_millis(2500) }
+impl PrinterLink {
+    pub fn new(target: PrinterTarget, two_way: bool) -> PrinterLink {
+        PrinterLink { target, two_way, timeout: Duration::from_millis(2500) }
     }
-}
 
-impl TicketPrinter for EscPosPrinter {
-    fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         format!("{} ({})", self.target, if self.two_way { "two-way" } else { "one-way" })
     }
 
-    fn print(&mut self, job: &[u8]) -> Result<(), PrintError> {
+    /// Sends one finished job and waits for the printer's word on it.
+    pub fn send(&self, job: &[u8]) -> Result<(), PrintError> {
         match &self.target {
             PrinterTarget::Tcp(addr) => {
-                let addr = addr
-                    .to_socket_addrs()
-                    .map_err(PrintError::Unreachable)?
-                    .next()
-                    .ok_or_else(|| PrintError::Unreachable(std::io::ErrorKind::NotFound.into()))?;
-                let mut s = TcpStream::connect_timeout(&addr, self.timeout).map_err(PrintError::Unreachable)?;
+                let addr =
+                    addr.to_socket_addrs().map_err(PrintError::Unreachable)?.next().ok_or_else(
+                        || PrintError::Unreachable(std::io::ErrorKind::NotFound.into()),
+                    )?;
+                let mut s = TcpStream::connect_timeout(&addr, self.timeout)
+                    .map_err(PrintError::Unreachable)?;
                 s.set_nodelay(true).map_err(PrintError::Io)?;
                 s.set_write_timeout(Some(self.timeout)).map_err(PrintError::Io)?;
                 run_job(&mut s, job, self.two_way, self.timeout, |s, t| s.set_read_timeout(Some(t)))
@@ -125,7 +187,6 @@ impl TicketPrinter for EscPosPrinter {
             PrinterTarget::Device(path) => {
                 let mut f = OpenOptions::new()
                     .read(self.two_way)
-                    .write(true)
                     .create(!path.starts_with("/dev"))
                     .append(true)
                     .open(path)
@@ -189,7 +250,12 @@ fn ask<S: Read + Write>(
         match link.read(&mut byte) {
             Ok(1) => break,
             Ok(_) => return Err(PrintError::NoAnswer(timeout)),
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
                 return Err(PrintError::NoAnswer(timeout));
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,

@@ -7,7 +7,9 @@ use std::rc::Rc;
 use anyhow::Result;
 use escpos::driver::Driver;
 use escpos::printer::Printer;
-use escpos::utils::{Encoder, JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+use escpos::utils::{
+    Encoder, JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption,
+};
 
 /// Everything printed on one ticket. Holds no personal data: a ticket names a queue place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +96,8 @@ pub fn escpos_bytes(t: &TicketPrint) -> Result<Vec<u8>> {
     }
     p.writeln(rest.next().expect("ahead line")).map_err(err)?;
     p.writeln(rest.next().expect("time line")).map_err(err)?;
-    p.qrcode_option(&t.qr, QRCodeOption::new(QRCodeModel::Model2, 6, QRCodeCorrectionLevel::M)).map_err(err)?;
+    p.qrcode_option(&t.qr, QRCodeOption::new(QRCodeModel::Model2, 6, QRCodeCorrectionLevel::M))
+        .map_err(err)?;
     for line in rest {
         p.writeln(line).map_err(err)?;
     }

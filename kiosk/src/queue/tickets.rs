@@ -64,7 +64,13 @@ impl TicketState {
             "issued" => TicketState::Issued,
             "on_screen" => TicketState::OnScreen,
             "uncertain" => TicketState::Uncertain,
-            other => return Err(rusqlite::Error::InvalidColumnType(0, other.to_owned(), rusqlite::types::Type::Text)),
+            other => {
+                return Err(rusqlite::Error::InvalidColumnType(
+                    0,
+                    other.to_owned(),
+                    rusqlite::types::Type::Text,
+                ))
+            }
         })
     }
 }
@@ -93,10 +99,12 @@ impl Ticket {
     }
 }
 
-/// The queue database, opened by the one process that issues tickets.
+/// The queue database: opened by the one process that issues tickets ([`QueueDb::open`]), and
+/// beside it by staff tools that list and call them ([`QueueDb::open_for_calling`]).
 pub struct QueueDb {
     conn: Connection,
-    _lock: File,
+    /// The issuer lock; `None` for a calling-side handle.
+    _lock: Option<File>,
 }
 
 const TIME_FMT: &str = "%Y-%m-%dT%H:%M:%S%.3f";
@@ -110,7 +118,8 @@ impl QueueDb {
         if lock.try_lock().is_err() {
             bail!("{}: another process is issuing tickets (stop the kiosk first)", dir.display());
         }
-        let conn = Connection::open(dir.join("queue.db")).with_context(|| format!("opening {}/queue.db", dir.display()))?;
+        let conn = Connection::open(dir.join("queue.db"))
+            .with_context(|| format!("opening {}/queue.db", dir.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if mode != "wal" {
@@ -120,7 +129,24 @@ impl QueueDb {
         conn.execute_batch("PRAGMA synchronous=FULL;")?;
         conn.execute_batch(SCHEMA)?;
         conn.execute("UPDATE tickets SET state = 'uncertain' WHERE state = 'pending'", [])?;
-        Ok(QueueDb { conn, _lock: lock })
+        Ok(QueueDb { conn, _lock: Some(lock) })
+    }
+
+    /// Opens the database a kiosk issues into, without the issuer lock, while the kiosk runs:
+    /// for listing tickets, faults and calling the next number (`kiosk queue …`). WAL lets it read
+    /// beside the issuer; its writes (a call) wait for the issuer's commit. Never creates one.
+    pub fn open_for_calling(dir: &Path) -> Result<QueueDb> {
+        let path = dir.join("queue.db");
+        let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .with_context(|| {
+                format!(
+                    "no queue database at {} (has this kiosk issued a ticket yet?)",
+                    path.display()
+                )
+            })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch("PRAGMA synchronous=FULL;")?;
+        Ok(QueueDb { conn, _lock: None })
     }
 
     /// Reserves the next number of `letter` for the local day of `now`, durably.
@@ -142,11 +168,25 @@ impl QueueDb {
         )?;
         let id = tx.last_insert_rowid();
         tx.commit()?;
-        Ok(Ticket { id, day, letter: letter.to_owned(), number, priority, state: TicketState::Pending, reserved_at: now, called: false })
+        Ok(Ticket {
+            id,
+            day,
+            letter: letter.to_owned(),
+            number,
+            priority,
+            state: TicketState::Pending,
+            reserved_at: now,
+            called: false,
+        })
     }
 
     /// Settles a pending ticket: issued (printed) or on screen (printing failed).
-    pub fn settle(&mut self, ticket: &mut Ticket, state: TicketState, now: NaiveDateTime) -> Result<()> {
+    pub fn settle(
+        &mut self,
+        ticket: &mut Ticket,
+        state: TicketState,
+        now: NaiveDateTime,
+    ) -> Result<()> {
         let n = self.conn.execute(
             "UPDATE tickets SET state = ?1, settled_at = ?2 WHERE id = ?3 AND state = 'pending'",
             params![state.as_sql(), now.format(TIME_FMT).to_string(), ticket.id],
@@ -168,7 +208,8 @@ impl QueueDb {
 
     /// The recorded printer faults, newest first: (time, kind, detail).
     pub fn faults(&self, limit: usize) -> Result<Vec<(String, String, String)>> {
-        let mut st = self.conn.prepare("SELECT at, kind, detail FROM faults ORDER BY id DESC LIMIT ?1")?;
+        let mut st =
+            self.conn.prepare("SELECT at, kind, detail FROM faults ORDER BY id DESC LIMIT ?1")?;
         let rows = st.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -248,13 +289,16 @@ impl QueueDb {
 
     /// Every ticket of a day, in reservation order.
     pub fn tickets(&self, day: NaiveDate) -> Result<Vec<Ticket>> {
-        let mut st = self.conn.prepare(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE day = ?1 ORDER BY id"))?;
+        let mut st = self
+            .conn
+            .prepare(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE day = ?1 ORDER BY id"))?;
         let rows = st.query_map([day.to_string()], ticket_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
-const TICKET_COLUMNS: &str = "id, day, letter, number, priority, state, reserved_at, called_at IS NOT NULL";
+const TICKET_COLUMNS: &str =
+    "id, day, letter, number, priority, state, reserved_at, called_at IS NOT NULL";
 
 fn ticket_from_row(r: &rusqlite::Row) -> rusqlite::Result<Ticket> {
     let day: String = r.get(1)?;
@@ -262,13 +306,16 @@ fn ticket_from_row(r: &rusqlite::Row) -> rusqlite::Result<Ticket> {
     let state: String = r.get(5)?;
     Ok(Ticket {
         id: r.get(0)?,
-        day: day.parse().map_err(|_| rusqlite::Error::InvalidColumnType(1, day.clone(), rusqlite::types::Type::Text))?,
+        day: day.parse().map_err(|_| {
+            rusqlite::Error::InvalidColumnType(1, day.clone(), rusqlite::types::Type::Text)
+        })?,
         letter: r.get(2)?,
         number: r.get(3)?,
         priority: r.get(4)?,
         state: TicketState::from_sql(&state)?,
-        reserved_at: NaiveDateTime::parse_from_str(&reserved, TIME_FMT)
-            .map_err(|_| rusqlite::Error::InvalidColumnType(6, reserved.clone(), rusqlite::types::Type::Text))?,
+        reserved_at: NaiveDateTime::parse_from_str(&reserved, TIME_FMT).map_err(|_| {
+            rusqlite::Error::InvalidColumnType(6, reserved.clone(), rusqlite::types::Type::Text)
+        })?,
         called: r.get(7)?,
     })
 }

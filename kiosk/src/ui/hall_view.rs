@@ -3,10 +3,12 @@
 
 use slint::{Image, Rgb8Pixel, SharedPixelBuffer};
 
-use super::{BasisItem, CountyLabel, FactItem, GuideRow, MaterialItem, PinItem, PointRow, StepItem};
+use super::{
+    BasisItem, CountyLabel, FactItem, GuideRow, MaterialItem, PinItem, PinStyle, PointRow, StepItem,
+};
 use crate::content::hall::guides::Guide;
 use crate::content::hall::map::SchematicMap;
-use crate::content::hall::points::{distance_label, ServicePoint};
+use crate::content::hall::points::{distance_label, PointKind, ServicePoint};
 use crate::content::hall::{or_ask, LocalFacts};
 
 /// A QR code as a crisp image: 8 px modules and the 4-module quiet zone scanners need.
@@ -21,7 +23,8 @@ pub fn qr_image(payload: &str) -> Image {
     for y in 0..side {
         for x in 0..side {
             let (mx, my) = ((x / scale).wrapping_sub(quiet), (y / scale).wrapping_sub(quiet));
-            let dark = mx < modules && my < modules && colors[my * modules + mx] == qrcode::Color::Dark;
+            let dark =
+                mx < modules && my < modules && colors[my * modules + mx] == qrcode::Color::Dark;
             let v = if dark { 0 } else { 255 };
             px[y * side + x] = Rgb8Pixel { r: v, g: v, b: v };
         }
@@ -46,14 +49,25 @@ pub fn guide_rows(guides: &[Guide]) -> Vec<GuideRow> {
     for group in groups {
         rows.push(GuideRow { header: group.into(), ..Default::default() });
         for g in guides.iter().filter(|g| g.group == group) {
-            rows.push(GuideRow { id: g.id.as_str().into(), name: g.name.as_str().into(), summary: g.summary.as_str().into(), header: "".into() });
+            rows.push(GuideRow {
+                id: g.id.as_str().into(),
+                name: g.name.as_str().into(),
+                summary: g.summary.as_str().into(),
+                header: "".into(),
+            });
         }
     }
     rows
 }
 
 pub fn basis_items(g: &Guide, short_name: impl Fn(&str) -> String) -> Vec<BasisItem> {
-    g.basis.iter().map(|r| BasisItem { label: r.label(&short_name(&r.law)).into(), note: r.note.as_str().into() }).collect()
+    g.basis
+        .iter()
+        .map(|r| BasisItem {
+            label: r.label(&short_name(&r.law)).into(),
+            note: r.note.as_str().into(),
+        })
+        .collect()
 }
 
 pub fn material_items(g: &Guide, checked: &[bool]) -> Vec<MaterialItem> {
@@ -63,10 +77,15 @@ pub fn material_items(g: &Guide, checked: &[bool]) -> Vec<MaterialItem> {
         .map(|(i, m)| {
             let mut detail = format!("{} {} 份", m.form, m.copies);
             if !m.note.is_empty() {
-                detail.push_str("；");
+                detail.push('；');
                 detail.push_str(&m.note);
             }
-            MaterialItem { name: m.name.as_str().into(), detail: detail.into(), required: m.required, checked: checked.get(i).copied().unwrap_or(false) }
+            MaterialItem {
+                name: m.name.as_str().into(),
+                detail: detail.into(),
+                required: m.required,
+                checked: checked.get(i).copied().unwrap_or(false),
+            }
         })
         .collect()
 }
@@ -109,7 +128,12 @@ pub fn guide_facts(g: &Guide, local: &LocalFacts) -> Vec<FactItem> {
 pub fn county_labels(map: &SchematicMap) -> Vec<CountyLabel> {
     map.counties
         .iter()
-        .map(|c| CountyLabel { adcode: c.adcode.as_str().into(), name: c.name.as_str().into(), label_x: c.label[0], label_y: c.label[1] })
+        .map(|c| CountyLabel {
+            adcode: c.adcode.as_str().into(),
+            name: c.name.as_str().into(),
+            label_x: c.label[0],
+            label_y: c.label[1],
+        })
         .collect()
 }
 
@@ -139,12 +163,25 @@ pub fn map_outline(map: &SchematicMap, view: Option<[f32; 4]>) -> (String, [f32;
     if path.is_empty() {
         return (path, [0.0, 0.0, 1.0, 1.0]);
     }
-    (path, [bbox[0] - MARGIN, bbox[1] - MARGIN, bbox[2] - bbox[0] + 2.0 * MARGIN, bbox[3] - bbox[1] + 2.0 * MARGIN])
+    (
+        path,
+        [
+            bbox[0] - MARGIN,
+            bbox[1] - MARGIN,
+            bbox[2] - bbox[0] + 2.0 * MARGIN,
+            bbox[3] - bbox[1] + 2.0 * MARGIN,
+        ],
+    )
 }
 
 /// Pins in plane units; points closer than `merge` plane units join one pin with a count (the
 /// city centre's points would otherwise sit on top of each other). The kiosk's own point wins.
-pub fn pins(map: &SchematicMap, points: &[ServicePoint], here: Option<&str>, merge: f32) -> Vec<PinItem> {
+pub fn pins(
+    map: &SchematicMap,
+    points: &[ServicePoint],
+    here: Option<&str>,
+    merge: f32,
+) -> Vec<PinItem> {
     let mut pins: Vec<PinItem> = Vec::new();
     let mut order: Vec<&ServicePoint> = points.iter().collect();
     order.sort_by_key(|p| Some(p.id.as_str()) != here);
@@ -154,7 +191,14 @@ pub fn pins(map: &SchematicMap, points: &[ServicePoint], here: Option<&str>, mer
             pin.count += 1;
             continue;
         }
-        pins.push(PinItem { id: p.id.as_str().into(), x, y, style: p.kind.pin_style(), count: 1, here: Some(p.id.as_str()) == here });
+        pins.push(PinItem {
+            id: p.id.as_str().into(),
+            x,
+            y,
+            style: pin_style(p.kind),
+            count: 1,
+            here: Some(p.id.as_str()) == here,
+        });
     }
     pins
 }
@@ -185,6 +229,30 @@ pub fn point_facts(p: &ServicePoint, metres: Option<f64>) -> Vec<FactItem> {
 
 /// Where the point's QR sends a phone: a map marker in the points' datum (GCJ-02 for Amap).
 pub fn point_qr_payload(p: &ServicePoint) -> String {
-    let name: String = p.name.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
-    format!("https://uri.amap.com/marker?position={:.6},{:.6}&name={name}&coordinate=gaode", p.lon, p.lat)
+    let name: String =
+        p.name
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+    format!(
+        "https://uri.amap.com/marker?position={:.6},{:.6}&name={name}&coordinate=gaode",
+        p.lon, p.lat
+    )
+}
+
+/// A pin's colour by the kind of service point: centres and studios, legal aid, notaries and
+/// appraisal, the grassroots 司法所 and mediation committees.
+fn pin_style(kind: PointKind) -> PinStyle {
+    match kind {
+        PointKind::Center | PointKind::Station | PointKind::Studio => PinStyle::Centre,
+        PointKind::Aid => PinStyle::LegalAid,
+        PointKind::Notary | PointKind::Appraisal => PinStyle::Notary,
+        PointKind::Sfs | PointKind::Mediation => PinStyle::Grassroots,
+    }
 }

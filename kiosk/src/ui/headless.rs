@@ -43,10 +43,19 @@ impl Headless {
     /// as the device's DRM backend does.
     pub fn install_with(width: u32, height: u32, repaint: RepaintBufferType) -> Result<Headless> {
         let window = MinimalSoftwareWindow::new(repaint);
-        slint::platform::set_platform(Box::new(HeadlessPlatform { window: window.clone(), started: Instant::now() }))
-            .map_err(|e| anyhow::anyhow!("installing the headless platform: {e}"))?;
+        slint::platform::set_platform(Box::new(HeadlessPlatform {
+            window: window.clone(),
+            started: Instant::now(),
+        }))
+        .map_err(|e| anyhow::anyhow!("installing the headless platform: {e}"))?;
         window.set_size(PhysicalSize::new(width, height));
-        Ok(Headless { window, repaint, width, height, buffer: vec![Rgb8Pixel::default(); (width * height) as usize] })
+        Ok(Headless {
+            window,
+            repaint,
+            width,
+            height,
+            buffer: vec![Rgb8Pixel::default(); (width * height) as usize],
+        })
     }
 
     /// Runs due timers, lays out and draws a frame (what changed, or everything with a `NewBuffer`
@@ -83,7 +92,8 @@ impl Headless {
         self.render();
         self.render();
         let bytes: Vec<u8> = self.buffer.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
-        let img = image::RgbImage::from_raw(self.width, self.height, bytes).context("frame buffer size")?;
+        let img = image::RgbImage::from_raw(self.width, self.height, bytes)
+            .context("frame buffer size")?;
         img.save(path).with_context(|| format!("writing {}", path.display()))
     }
 }

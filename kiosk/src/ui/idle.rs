@@ -72,14 +72,18 @@ impl IdleWatch {
         self.shown_seconds.set(self.prompt_secs);
         ui.show_prompt(self.prompt_secs);
         let watch = Rc::downgrade(self);
-        self.expiry.start(TimerMode::SingleShot, Duration::from_secs(self.prompt_secs), move || {
-            let Some(w) = watch.upgrade() else { return };
-            w.ticker.stop();
-            if let Some(ui) = w.ui.upgrade() {
-                ui.hide_prompt();
-                ui.reset_session();
-            }
-        });
+        self.expiry.start(
+            TimerMode::SingleShot,
+            Duration::from_secs(self.prompt_secs),
+            move || {
+                let Some(w) = watch.upgrade() else { return };
+                w.ticker.stop();
+                if let Some(ui) = w.ui.upgrade() {
+                    ui.hide_prompt();
+                    ui.reset_session();
+                }
+            },
+        );
         let watch = Rc::downgrade(self);
         self.ticker.start(TimerMode::Repeated, Duration::from_secs(1), move || {
             let Some(w) = watch.upgrade() else { return };

@@ -1,7 +1,14 @@
-//! The UI: Slint pages (kiosk/ui/*.slint) and the thin Rust glue that feeds them from the store.
+//! The UI: Slint pages (`kiosk/ui/`) and the Rust glue that feeds them from the store.
 //!
-//! The pages never touch SQLite: [`controller::Controller`] asks `content` through plain Rust
-//! types and writes the results into the Slint globals declared in `ui/state.slint`.
+//! - `ui/pages/*.slint`: one page a file, on a shared `BasePage`; `ui/components/`: widgets.
+//! - `ui/api/<screen>.slint`: each screen's global (its properties and callbacks); enums for
+//!   kinds, outcomes, styles and statuses. `ui/theme/`: the palette and the metrics.
+//! - [`screens`]: one Rust module per screen, owning its state, its global and its reset,
+//!   registered in one list. [`controller::Controller`] holds what they share.
+//!
+//! The pages never touch SQLite; screens ask `content` through plain Rust types and write the
+//! results into their globals. Adding a screen: `ui/api/x.slint`, `ui/pages/x.slint`,
+//! `src/ui/screens/x.rs`, plus its route in `ui/app.slint` and its line in `screens!`.
 
 #[allow(clippy::all)]
 mod generated {
@@ -9,11 +16,24 @@ mod generated {
 }
 
 pub mod controller;
-pub mod hall_view;
+mod hall_view;
 pub mod headless;
-pub mod idle;
-pub mod navigation;
-pub mod pages;
-pub mod search_input;
+mod idle;
+mod navigation;
+mod pages;
+pub mod screens;
+mod search_input;
 
 pub use generated::*;
+
+use crate::content::law::Status;
+
+impl From<Status> for LawStatus {
+    fn from(s: Status) -> LawStatus {
+        match s {
+            Status::InForce => LawStatus::InForce,
+            Status::Amended => LawStatus::Amended,
+            Status::Repealed => LawStatus::Repealed,
+        }
+    }
+}

@@ -45,13 +45,13 @@ impl SearchInput {
         *self = SearchInput::default();
     }
 
-    /// The query to run now: the committed words and the best reading of pending pinyin.
-    pub fn query(&self, top_candidate: Option<&str>) -> String {
-        let mut terms = self.committed.clone();
+    /// The terms to search now: the committed words and the best reading of pending pinyin.
+    pub fn terms<'a>(&'a self, top_candidate: Option<&'a str>) -> Vec<&'a str> {
+        let mut terms: Vec<&str> = self.committed.iter().map(String::as_str).collect();
         if !self.pinyin.is_empty() {
-            terms.push(top_candidate.unwrap_or(&self.pinyin).to_owned());
+            terms.push(top_candidate.unwrap_or(&self.pinyin));
         }
-        terms.join(" ")
+        terms
     }
 }
 
@@ -65,11 +65,11 @@ mod tests {
         for k in ["l", "i", "h", "u", "n"] {
             s.key(k, None);
         }
-        assert_eq!(s.query(Some("离婚")), "离婚");
+        assert_eq!(s.terms(Some("离婚")).join(" "), "离婚");
         s.key(" ", Some("离婚"));
         assert_eq!(s.committed, vec!["离婚"]);
         s.key("g", None);
-        assert_eq!(s.query(Some("工资")), "离婚 工资");
+        assert_eq!(s.terms(Some("工资")), ["离婚", "工资"]);
         s.backspace();
         s.backspace();
         assert!(s.is_empty());

@@ -9,7 +9,8 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::content::law::{parse_chinese_number, Block, LawDoc};
+use crate::content::law::{Block, LawDoc};
+use crate::text::zh;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,7 +71,7 @@ impl LawRef {
             .strip_prefix('第')
             .and_then(|s| s.strip_suffix('条'))
             .with_context(|| format!("{label:?} is not an article label like 第四十三条"))?;
-        let n = parse_chinese_number(digits).with_context(|| format!("{label:?}: not a number"))?;
+        let n = zh::parse_number(digits).with_context(|| format!("{label:?}: not a number"))?;
         Ok(Some(n))
     }
 
@@ -116,7 +117,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Guide>> {
     files.sort();
     let mut guides: Vec<Guide> = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
+        let text =
+            std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
         let g: Guide = toml::from_str(&text).with_context(|| format!("parsing {}", f.display()))?;
         check_fields(&g).with_context(|| format!("{}", f.display()))?;
         if f.file_stem().and_then(|s| s.to_str()) != Some(g.id.as_str()) {
@@ -134,7 +136,9 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Guide>> {
 }
 
 fn check_fields(g: &Guide) -> Result<()> {
-    for (field, value) in [("name", &g.name), ("group", &g.group), ("summary", &g.summary), ("fee", &g.fee)] {
+    for (field, value) in
+        [("name", &g.name), ("group", &g.group), ("summary", &g.summary), ("fee", &g.fee)]
+    {
         if value.trim().is_empty() {
             bail!("{field} is empty");
         }
@@ -164,9 +168,17 @@ pub fn dangling_references(guides: &[Guide], laws: &[LawDoc]) -> Vec<String> {
             };
             match r.article_number() {
                 Ok(Some(n)) => {
-                    let found = law.blocks.iter().any(|b| matches!(b, Block::Article { number, .. } if *number == n));
+                    let found = law
+                        .blocks
+                        .iter()
+                        .any(|b| matches!(b, Block::Article { number, .. } if *number == n));
                     if !found {
-                        problems.push(format!("guide {}: {} has no {}", g.id, r.law, r.article.as_deref().unwrap_or("")));
+                        problems.push(format!(
+                            "guide {}: {} has no {}",
+                            g.id,
+                            r.law,
+                            r.article.as_deref().unwrap_or("")
+                        ));
                     }
                 }
                 Ok(None) => {}

@@ -82,19 +82,45 @@ pub enum Question {
     Income,
 }
 
+/// A question as the screen asks it: one short sentence, and the cases it lists one per line
+/// (an elderly reader loses a long sentence of cases separated by semicolons).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub question: String,
+    pub cases: Vec<String>,
+}
+
 impl Question {
-    pub fn text(self, income_line_yuan: Option<u32>) -> String {
+    pub fn prompt(self, income_line_yuan: Option<u32>) -> Prompt {
+        let listed = |question: &str, cases: &[&str]| Prompt {
+            question: question.to_owned(),
+            cases: cases.iter().map(|c| (*c).to_owned()).collect(),
+        };
         match self {
-            Question::Matter => "您要办的是哪一类事情？".into(),
-            Question::NoMeansTest => {
-                "您是否属于以下情形之一：英雄烈士近亲属维护烈士名誉；因见义勇为主张权益；再审改判无罪请求国家赔偿；遭受虐待、遗弃或家庭暴力？".into()
-            }
-            Question::ExemptGroup => {
-                "您是否属于以下人员：低保、特困、优抚对象；无固定生活来源的未成年人、老年人、残疾人；讨要工资或工伤赔偿的进城务工人员？".into()
-            }
+            Question::Matter => listed("您要办的是哪一类事情？", &[]),
+            Question::NoMeansTest => listed(
+                "您是否属于以下情形之一？",
+                &[
+                    "英雄烈士近亲属维护烈士名誉",
+                    "因见义勇为主张权益",
+                    "再审改判无罪请求国家赔偿",
+                    "遭受虐待、遗弃或家庭暴力",
+                ],
+            ),
+            Question::ExemptGroup => listed(
+                "您是否属于以下人员？",
+                &[
+                    "低保、特困、优抚对象",
+                    "无固定生活来源的未成年人、老年人、残疾人",
+                    "讨要工资或工伤赔偿的进城务工人员",
+                ],
+            ),
             Question::Income => match income_line_yuan {
-                Some(line) => format!("您家每人每月收入是否低于 {line} 元？"),
-                None => "您家每人每月收入是否低于本省规定的经济困难标准？（标准以窗口公示为准）".into(),
+                Some(line) => listed(&format!("您家每人每月收入是否低于 {line} 元？"), &[]),
+                None => listed(
+                    "您家每人每月收入是否低于本省规定的经济困难标准？（标准以窗口公示为准）",
+                    &[],
+                ),
             },
         }
     }
@@ -104,7 +130,9 @@ impl Question {
 pub fn verdict(a: &Answers) -> Verdict {
     let listed = a.matter.is_some_and(|m| m != OTHER_MATTER);
     let matter_reason = match a.matter {
-        Some(m) if m != OTHER_MATTER => format!("“{}”属于法律援助法第三十一条可以申请的事项。", MATTERS[m]),
+        Some(m) if m != OTHER_MATTER => {
+            format!("“{}”属于法律援助法第三十一条可以申请的事项。", MATTERS[m])
+        }
         _ => "您的事情不在第三十一条列出的事项中，是否可以援助要看法规、规章的规定。".into(),
     };
     let mut reasons = vec![matter_reason];

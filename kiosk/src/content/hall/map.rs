@@ -55,25 +55,32 @@ pub struct County {
 
 impl SchematicMap {
     pub fn from_geojson_file(path: &Path, source: &MapSource) -> Result<SchematicMap> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         Self::from_geojson(&text, source).with_context(|| format!("{}", path.display()))
     }
 
     pub fn from_geojson(text: &str, source: &MapSource) -> Result<SchematicMap> {
         let doc: serde_json::Value = serde_json::from_str(text).context("malformed GeoJSON")?;
-        let features = doc.get("features").and_then(|f| f.as_array()).context("GeoJSON without features")?;
+        let features =
+            doc.get("features").and_then(|f| f.as_array()).context("GeoJSON without features")?;
         let mut raw = Vec::new();
         for f in features {
             let props = f.get("properties").context("feature without properties")?;
             let text_prop = |k: &str| props.get(k).and_then(|v| v.as_str()).map(str::to_owned);
             let adcode = text_prop("adcode").context("feature without adcode")?;
-            let name = text_prop("name_current").or_else(|| text_prop("name")).context("feature without name")?;
+            let name = text_prop("name_current")
+                .or_else(|| text_prop("name"))
+                .context("feature without name")?;
             let geometry = f.get("geometry").context("feature without geometry")?;
-            let polygons: Vec<serde_json::Value> = match geometry.get("type").and_then(|t| t.as_str()) {
-                Some("Polygon") => vec![geometry["coordinates"].clone()],
-                Some("MultiPolygon") => geometry["coordinates"].as_array().cloned().unwrap_or_default(),
-                other => bail!("{name}: unsupported geometry {other:?}"),
-            };
+            let polygons: Vec<serde_json::Value> =
+                match geometry.get("type").and_then(|t| t.as_str()) {
+                    Some("Polygon") => vec![geometry["coordinates"].clone()],
+                    Some("MultiPolygon") => {
+                        geometry["coordinates"].as_array().cloned().unwrap_or_default()
+                    }
+                    other => bail!("{name}: unsupported geometry {other:?}"),
+                };
             let mut rings = Vec::new();
             for poly in &polygons {
                 for ring in poly.as_array().context("bad polygon")? {
@@ -122,14 +129,21 @@ impl SchematicMap {
         for (adcode, name, rings, cp) in raw {
             let rings: Vec<Vec<[f32; 2]>> = rings
                 .iter()
-                .map(|r| simplify(&r.iter().map(|&(lon, lat)| map.project(lon, lat)).collect::<Vec<_>>(), SIMPLIFY_TOLERANCE))
+                .map(|r| {
+                    simplify(
+                        &r.iter().map(|&(lon, lat)| map.project(lon, lat)).collect::<Vec<_>>(),
+                        SIMPLIFY_TOLERANCE,
+                    )
+                })
                 .filter(|r| r.len() >= 4)
                 .collect();
             let mut bbox = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
             for p in rings.iter().flatten() {
                 bbox = [bbox[0].min(p[0]), bbox[1].min(p[1]), bbox[2].max(p[0]), bbox[3].max(p[1])];
             }
-            let label = cp.map(|(lon, lat)| map.project(lon, lat)).unwrap_or([(bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0]);
+            let label = cp
+                .map(|(lon, lat)| map.project(lon, lat))
+                .unwrap_or([(bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0]);
             map.counties.push(County { adcode, name, label, rings, bbox });
         }
         Ok(map)
@@ -143,7 +157,11 @@ impl SchematicMap {
     /// The county under a plane point.
     pub fn county_at(&self, x: f32, y: f32) -> Option<&County> {
         self.counties.iter().find(|c| {
-            x >= c.bbox[0] && x <= c.bbox[2] && y >= c.bbox[1] && y <= c.bbox[3] && c.rings.iter().filter(|r| ring_contains(r, x, y)).count() % 2 == 1
+            x >= c.bbox[0]
+                && x <= c.bbox[2]
+                && y >= c.bbox[1]
+                && y <= c.bbox[3]
+                && c.rings.iter().filter(|r| ring_contains(r, x, y)).count() % 2 == 1
         })
     }
 
@@ -166,10 +184,15 @@ impl County {
     /// county lies outside. A zoomed map cuts its neighbours this way: the software renderer
     /// rasterizes a path at its full size however little of it shows.
     pub fn clipped(&self, rect: [f32; 4]) -> Option<(String, [f32; 4])> {
-        if self.bbox[2] < rect[0] || self.bbox[0] > rect[2] || self.bbox[3] < rect[1] || self.bbox[1] > rect[3] {
+        if self.bbox[2] < rect[0]
+            || self.bbox[0] > rect[2]
+            || self.bbox[3] < rect[1]
+            || self.bbox[1] > rect[3]
+        {
             return None;
         }
-        let rings: Vec<Vec<[f32; 2]>> = self.rings.iter().map(|r| clip_ring(r, rect)).filter(|r| r.len() >= 3).collect();
+        let rings: Vec<Vec<[f32; 2]>> =
+            self.rings.iter().map(|r| clip_ring(r, rect)).filter(|r| r.len() >= 3).collect();
         let mut bbox = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
         for p in rings.iter().flatten() {
             bbox = [bbox[0].min(p[0]), bbox[1].min(p[1]), bbox[2].max(p[0]), bbox[3].max(p[1])];
@@ -282,7 +305,8 @@ fn segment_distance(p: [f32; 2], a: [f32; 2], b: [f32; 2]) -> f32 {
     if len2 == 0.0 {
         return dist2(p, a).sqrt();
     }
-    let t = (((p[0] - a[0]) * (b[0] - a[0]) + (p[1] - a[1]) * (b[1] - a[1])) / len2).clamp(0.0, 1.0);
+    let t =
+        (((p[0] - a[0]) * (b[0] - a[0]) + (p[1] - a[1]) * (b[1] - a[1])) / len2).clamp(0.0, 1.0);
     dist2(p, [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]).sqrt()
 }
 
@@ -294,7 +318,13 @@ mod tests {
     fn clipping_keeps_the_part_inside() {
         // A 10×10 square cut to its right half: area 50, box x 5..10.
         let square = vec![[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]];
-        let c = County { adcode: "1".into(), name: "x".into(), label: [5.0, 5.0], rings: vec![square.clone()], bbox: [0.0, 0.0, 10.0, 10.0] };
+        let c = County {
+            adcode: "1".into(),
+            name: "x".into(),
+            label: [5.0, 5.0],
+            rings: vec![square.clone()],
+            bbox: [0.0, 0.0, 10.0, 10.0],
+        };
         let (path, bbox) = c.clipped([5.0, -1.0, 20.0, 20.0]).unwrap();
         assert_eq!(bbox, [5.0, 0.0, 10.0, 10.0]);
         assert!(path.starts_with('M') && path.trim_end().ends_with('Z'));

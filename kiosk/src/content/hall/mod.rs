@@ -7,16 +7,17 @@ pub mod guides;
 pub mod legal_aid;
 pub mod map;
 pub mod points;
+pub mod queue;
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::queue::config::QueueConfig;
 use guides::Guide;
 use map::SchematicMap;
 use points::PointSet;
+use queue::QueueConfig;
 
 /// What a screen shows when a local fact is not published to this kiosk.
 pub const ASK_AT_WINDOW: &str = "以窗口公示为准";
@@ -53,7 +54,11 @@ impl LocalFacts {
 
 /// Shows a local fact, or says where to find it.
 pub fn or_ask(value: &str) -> String {
-    if value.trim().is_empty() { ASK_AT_WINDOW.to_owned() } else { value.trim().to_owned() }
+    if value.trim().is_empty() {
+        ASK_AT_WINDOW.to_owned()
+    } else {
+        value.trim().to_owned()
+    }
 }
 
 /// The parts of `hall.toml` this module reads (the rest is the deployment's identity).
@@ -70,14 +75,19 @@ impl HallContent {
     /// map's GeoJSON. Law references are checked later, against the laws being bundled.
     pub fn load(dir: &Path) -> Result<HallContent> {
         let hall_path = dir.join("hall.toml");
-        let text = std::fs::read_to_string(&hall_path).with_context(|| format!("reading {}", hall_path.display()))?;
-        let hall: HallFile = toml::from_str(&text).with_context(|| format!("parsing {}", hall_path.display()))?;
+        let text = std::fs::read_to_string(&hall_path)
+            .with_context(|| format!("reading {}", hall_path.display()))?;
+        let hall: HallFile =
+            toml::from_str(&text).with_context(|| format!("parsing {}", hall_path.display()))?;
         hall.queue.validate().with_context(|| format!("{}: [queue]", hall_path.display()))?;
         let guides = guides::load_dir(&dir.join("guides"))?;
         for g in &guides {
             if let Some(letter) = &g.queue {
                 if hall.queue.service(letter).is_none() {
-                    anyhow::bail!("guide {}: queue service {letter:?} is not in hall.toml [queue]", g.id);
+                    anyhow::bail!(
+                        "guide {}: queue service {letter:?} is not in hall.toml [queue]",
+                        g.id
+                    );
                 }
             }
         }

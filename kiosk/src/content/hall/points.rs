@@ -40,16 +40,6 @@ impl PointKind {
             PointKind::Appraisal => "司法鉴定机构",
         }
     }
-
-    /// Index of the pin style (colour) the map uses for this kind.
-    pub fn pin_style(self) -> i32 {
-        match self {
-            PointKind::Center | PointKind::Station | PointKind::Studio => 0,
-            PointKind::Aid => 1,
-            PointKind::Notary | PointKind::Appraisal => 2,
-            PointKind::Sfs | PointKind::Mediation => 3,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,14 +75,21 @@ pub struct PointSet {
 }
 
 pub fn load(path: &Path) -> Result<PointSet> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let set: PointSet = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let set: PointSet =
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     for p in &set.points {
         if !(-180.0..=180.0).contains(&p.lon) || !(-90.0..=90.0).contains(&p.lat) {
             bail!("{}: service point {}: coordinates out of range", path.display(), p.id);
         }
         if p.county.len() != 6 || !p.county.bytes().all(|b| b.is_ascii_digit()) {
-            bail!("{}: service point {}: county {:?} is not a GB/T 2260 code", path.display(), p.id, p.county);
+            bail!(
+                "{}: service point {}: county {:?} is not a GB/T 2260 code",
+                path.display(),
+                p.id,
+                p.county
+            );
         }
         if set.points.iter().filter(|o| o.id == p.id).count() > 1 {
             bail!("{}: duplicate service point id {}", path.display(), p.id);
@@ -106,7 +103,8 @@ pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     const EARTH_RADIUS_M: f64 = 6_371_008.8;
     let (lon1, lat1) = (a.0.to_radians(), a.1.to_radians());
     let (lon2, lat2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
     2.0 * EARTH_RADIUS_M * h.sqrt().asin()
 }
 
@@ -123,7 +121,11 @@ pub fn distance_label(m: f64) -> String {
 
 /// The points offering `service` (all when `None`), nearest first; ties by name, so the order
 /// is stable from one screen to the next.
-pub fn nearest<'a>(points: &'a [ServicePoint], here: (f64, f64), service: Option<&str>) -> Vec<(&'a ServicePoint, f64)> {
+pub fn nearest<'a>(
+    points: &'a [ServicePoint],
+    here: (f64, f64),
+    service: Option<&str>,
+) -> Vec<(&'a ServicePoint, f64)> {
     let mut out: Vec<_> = points
         .iter()
         .filter(|p| service.is_none_or(|s| p.services.iter().any(|x| x == s)))

@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+pub mod escpos_decode;
 pub mod printer;
+pub mod ui;
 
 use kiosk::content::{bundle, source::ContentSource, Store};
 
@@ -35,7 +37,8 @@ pub fn national_corpus() -> PathBuf {
 /// Builds a bundle from `content/` (plus the national corpus if asked) and installs it.
 pub fn build_and_install(corpus: bool, dir: &Path) -> PathBuf {
     let corpus_path = corpus.then(national_corpus);
-    let src = ContentSource::load(&repo().join("content"), corpus_path.as_deref()).expect("content source loads");
+    let src = ContentSource::load(&repo().join("content"), corpus_path.as_deref())
+        .expect("content source loads");
     let bundle_dir = dir.join("bundle");
     bundle::build(&src, &bundle_dir, Some("test-1")).expect("bundle builds");
     let data = dir.join("data");

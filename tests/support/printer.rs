@@ -61,7 +61,9 @@ impl LoopbackPrinter {
                                 (_, _) => Some(0x12),
                             };
                             if which == 1 && reply.is_some() && !job.is_empty() {
-                                log.lock().unwrap().push(Job { bytes: job, received: Instant::now() });
+                                log.lock()
+                                    .unwrap()
+                                    .push(Job { bytes: job, received: Instant::now() });
                             }
                             if let Some(r) = reply {
                                 if conn.write_all(&[r]).is_err() {

@@ -1,6 +1,8 @@
 //! A decoder for the ESC/POS commands this firmware sends (and the few formatting commands
 //! python-escpos adds), so tests and technicians can read a job back: its text (GB18030), QR
 //! payload and cut. Anything else is an error: a job with commands we never send is a bug.
+//! Test support, not firmware: it lives beside the tests and never panics on malformed bytes
+//! (a property test feeds it random ones).
 
 use anyhow::{bail, Result};
 
@@ -22,7 +24,9 @@ pub enum Element {
     QrData(String),
     QrPrint,
     /// Paper cut; `partial` for GS V 1/49/66-partial.
-    Cut { partial: bool },
+    Cut {
+        partial: bool,
+    },
     /// DLE EOT n: real-time status request.
     StatusRequest(u8),
     /// A style command that does not change the content (font, underline, flip, code table…).
@@ -138,10 +142,12 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Element>> {
                             bail!("GS ( k: only QR codes (cn 49) are sent, got {:?}", body.first());
                         }
                         out.push(match (body[1], &body[2..]) {
-                            (65, [m, ..]) => Element::QrModel(*m - 48),
+                            (65, [m, ..]) => Element::QrModel(digit(*m)?),
                             (67, [s]) => Element::QrSize(*s),
-                            (69, [l]) => Element::QrLevel(*l - 48),
-                            (80, [48, data @ ..]) => Element::QrData(String::from_utf8(data.to_vec())?),
+                            (69, [l]) => Element::QrLevel(digit(*l)?),
+                            (80, [48, data @ ..]) => {
+                                Element::QrData(String::from_utf8(data.to_vec())?)
+                            }
                             (81, [48]) => Element::QrPrint,
                             (f, _) => bail!("GS ( k QR function {f} not understood"),
                         });
@@ -178,6 +184,13 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Element>> {
     }
     flush(&mut text, &mut out)?;
     Ok(out)
+}
+
+/// An ASCII digit parameter ('0' = 48 …) as its value.
+fn digit(b: u8) -> Result<u8> {
+    b.checked_sub(b'0')
+        .filter(|d| *d <= 9)
+        .ok_or_else(|| anyhow::anyhow!("parameter {b:#04x} is not an ASCII digit"))
 }
 
 /// What a resident would read on the paper: the text lines, the QR payloads, whether it was cut.

@@ -1,0 +1,3 @@
+//! Text helpers that know nothing of laws, halls or screens.
+
+pub mod zh;

@@ -1,0 +1,327 @@
+//! The window's controller: what every screen shares (the store, the hall content, navigation,
+//! the clock, the session), the screens themselves, the idle reset and content reloads.
+//!
+//! Screens live in [`super::screens`], one module each; this file knows them only through the
+//! registry there, so a new screen needs no line here.
+
+use std::cell::{Cell, Ref, RefCell};
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use anyhow::Result;
+use chrono::{Datelike, NaiveDateTime};
+use slint::{ComponentHandle, Timer, TimerMode};
+
+use super::idle::{IdleUi, IdleWatch};
+use super::navigation::Navigator;
+use super::screens::{DemoArgs, Kiosk, Screens};
+use super::{AppWindow, Hall, Metrics, Nav, Page, Session};
+use crate::app::config::{Config, Orientation};
+use crate::content::hall::HallContent;
+use crate::content::Store;
+use crate::queue::speech::Speaker;
+
+/// Makes the voice for a ticket desk (the desk moves to a worker thread, so it owns its own).
+type SpeakerFactory = Box<dyn Fn() -> Box<dyn Speaker>>;
+
+pub struct Controller {
+    window: AppWindow,
+    config: Config,
+    store: RefCell<Store>,
+    /// The open generation's hall content, loaded on first use.
+    hall: RefCell<Option<Rc<HallContent>>>,
+    nav: RefCell<Navigator<Page>>,
+    /// The time the kiosk shows and the queue uses; `None` is the wall clock (screenshots and
+    /// tests pin it).
+    now_override: Cell<Option<NaiveDateTime>>,
+    /// Counts idle resets: work finishing after one belongs to someone who left.
+    session: Cell<u64>,
+    /// Counts content switches: a screen holding something built from the old content (the
+    /// ticket desk) compares and rebuilds.
+    content_serial: Cell<u64>,
+    speaker: SpeakerFactory,
+    pub(crate) screens: Screens,
+    idle: Rc<IdleWatch>,
+    clock: Timer,
+    me: Weak<Controller>,
+}
+
+impl Controller {
+    /// Creates the window's controller with the configured voice, wires every callback and
+    /// shows the home page.
+    pub fn new(window: AppWindow, store: Store, config: &Config) -> Rc<Controller> {
+        let speech = config.clone();
+        Self::build(window, store, config, Box::new(move || crate::app::speaker(&speech)))
+    }
+
+    /// The same, with the ticket voice given (tests record what a resident would hear).
+    pub fn with_speaker<S: Speaker + Clone + 'static>(
+        window: AppWindow,
+        store: Store,
+        config: &Config,
+        speaker: S,
+    ) -> Rc<Controller> {
+        Self::build(window, store, config, Box::new(move || Box::new(speaker.clone())))
+    }
+
+    fn build(
+        window: AppWindow,
+        store: Store,
+        config: &Config,
+        speaker: SpeakerFactory,
+    ) -> Rc<Controller> {
+        window.global::<Metrics>().set_landscape(config.orientation == Orientation::Landscape);
+        let screens = Screens::new(&window, config);
+        let ctrl = Rc::new_cyclic(|me: &Weak<Controller>| Controller {
+            window,
+            config: config.clone(),
+            store: RefCell::new(store),
+            hall: RefCell::new(None),
+            nav: RefCell::new(Navigator::new(Page::Home)),
+            now_override: Cell::new(None),
+            session: Cell::new(0),
+            content_serial: Cell::new(0),
+            speaker,
+            screens,
+            idle: IdleWatch::new(
+                Duration::from_secs(config.idle_timeout_secs),
+                config.idle_prompt_secs,
+                me.clone() as Weak<dyn IdleUi>,
+            ),
+            clock: Timer::default(),
+            me: me.clone(),
+        });
+        ctrl.wire();
+        ctrl.screens.wire(&ctrl.window, &(ctrl.me.clone() as Weak<dyn Kiosk>));
+        ctrl.screens.home.show_store_info(&*ctrl);
+        ctrl.tick_clock();
+        let me = ctrl.me.clone();
+        ctrl.clock.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+            if let Some(c) = me.upgrade() {
+                c.tick_clock();
+            }
+        });
+        ctrl.activity();
+        ctrl
+    }
+
+    pub fn window(&self) -> &AppWindow {
+        Kiosk::window(self)
+    }
+
+    fn wire(&self) {
+        let w = &self.window;
+        let me = self.me.clone();
+        w.global::<Nav>().on_back(move || with(&me, |c| c.back()));
+        let me = self.me.clone();
+        w.global::<Nav>().on_home(move || with(&me, |c| c.home()));
+        let me = self.me.clone();
+        w.global::<Session>().on_activity(move || with(&me, |c| c.activity()));
+        let me = self.me.clone();
+        w.global::<Session>().on_keep_going(move || with(&me, |c| c.activity()));
+    }
+
+    /// Pins the kiosk's clock (screenshots, tests): the home clock and the queue use it.
+    pub fn set_now(&self, at: NaiveDateTime) {
+        self.now_override.set(Some(at));
+        self.tick_clock();
+    }
+
+    // ---- navigation and session ----------------------------------------------------------
+
+    pub fn back(&self) {
+        let page = self.nav.borrow_mut().back();
+        self.window.global::<Nav>().set_page(page);
+    }
+
+    pub fn home(&self) {
+        let page = self.nav.borrow_mut().home();
+        self.window.global::<Nav>().set_page(page);
+        self.reload_store_if_stale();
+    }
+
+    /// A touch anywhere: restarts the idle time and hides the prompt.
+    pub fn activity(&self) {
+        self.idle.activity();
+    }
+
+    /// Returns home and forgets everything of this resident's session: every registered screen
+    /// resets itself (see [`Screens::all`]).
+    pub fn reset_session(&self) {
+        self.session.set(self.session.get() + 1);
+        for (_, screen) in self.screens.all() {
+            screen.reset(self);
+        }
+        self.home();
+    }
+
+    /// Each screen's session state by name (tests: after a reset it equals a fresh kiosk's).
+    pub fn session_states(&self) -> Vec<(&'static str, String)> {
+        self.screens.all().into_iter().map(|(name, s)| (name, s.session_state(self))).collect()
+    }
+
+    /// Switches to a newer content generation when one was installed. Called on the way home,
+    /// so a resident never sees the content change under their finger.
+    pub fn reload_store_if_stale(&self) {
+        let stale = self.store.borrow().is_stale(&self.config.data_dir);
+        if !stale {
+            return;
+        }
+        match Store::open(&self.config.data_dir) {
+            Ok(store) => {
+                *self.store.borrow_mut() = store;
+                // Guides, points, map and queue services come with the generation.
+                *self.hall.borrow_mut() = None;
+                self.content_serial.set(self.content_serial.get() + 1);
+                self.screens.home.show_store_info(self);
+            }
+            Err(e) => eprintln!("kiosk: keeping the current content: {e:#}"),
+        }
+    }
+
+    fn tick_clock(&self) {
+        const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+        let now = self.now();
+        let hall = self.window.global::<Hall>();
+        hall.set_time_text(now.format("%H:%M").to_string().into());
+        hall.set_date_text(
+            format!(
+                "{} 星期{}",
+                now.format("%Y年%-m月%-d日"),
+                WEEKDAYS[now.weekday().num_days_from_monday() as usize]
+            )
+            .into(),
+        );
+    }
+
+    /// Shows the idle prompt now (screenshots).
+    pub fn show_idle_prompt(&self, seconds: u64) {
+        self.show_prompt(seconds);
+    }
+
+    // ---- what tests, benchmarks and screenshots drive directly -----------------------------
+
+    /// Opens a law by short name or title, at article `number` if given.
+    pub fn open_law_by_name(&self, name: &str, number: Option<u32>) -> Result<()> {
+        self.screens.reader.open_law_by_name(self, name, number)
+    }
+
+    pub fn open_map(&self) {
+        self.screens.map.open_map(self);
+    }
+
+    /// A tap on the map at plane point (x, y) on a canvas of height/width `aspect`.
+    pub fn tap_map(&self, x: f32, y: f32, aspect: f32) {
+        self.screens.map.tap_map(self, x, y, aspect);
+    }
+
+    /// The queue page, with service `letter` chosen if given.
+    pub fn open_queue(&self, letter: Option<&str>) {
+        self.screens.queue.open_queue(self, letter);
+    }
+
+    /// Takes a finished ticket's outcome (waiting up to `wait`); true when none is printing.
+    pub fn poll_ticket(&self, wait: Option<Duration>) -> bool {
+        self.screens.queue.poll_ticket(self, wait)
+    }
+
+    pub fn open_aid_check(&self) {
+        self.screens.aid_check.open_aid_check(self);
+    }
+
+    /// Brings the UI to a named screenshot state through the same calls a resident's taps make.
+    /// The names come from the screens ([`Screens::demo_names`]).
+    pub fn show_demo(&self, name: &str, args: &DemoArgs) -> Result<()> {
+        if name == "idle" {
+            self.show_demo("results", args)?;
+            self.show_idle_prompt(20);
+            return Ok(());
+        }
+        match self.screens.demo_screen(name) {
+            Some(screen) => screen.show_demo(self, name, args),
+            None => anyhow::bail!("unknown screen {name:?}: {}", Screens::demo_names().join(", ")),
+        }
+    }
+}
+
+/// Runs `f` on the controller if the window still has one (callbacks outlive nothing).
+pub(crate) fn with(me: &Weak<Controller>, f: impl FnOnce(&Controller)) {
+    if let Some(c) = me.upgrade() {
+        f(&c);
+    }
+}
+
+impl Kiosk for Controller {
+    fn window(&self) -> &AppWindow {
+        &self.window
+    }
+
+    fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn store(&self) -> Ref<'_, Store> {
+        self.store.borrow()
+    }
+
+    fn hall(&self) -> Option<Rc<HallContent>> {
+        if self.hall.borrow().is_none() {
+            match self.store.borrow().hall() {
+                Ok(h) => *self.hall.borrow_mut() = Some(Rc::new(h)),
+                Err(e) => eprintln!("kiosk: no hall content: {e:#}"),
+            }
+        }
+        self.hall.borrow().clone()
+    }
+
+    fn screens(&self) -> &Screens {
+        &self.screens
+    }
+
+    fn go(&self, page: Page) {
+        let page = self.nav.borrow_mut().go(page);
+        self.window.global::<Nav>().set_page(page);
+    }
+
+    fn current_page(&self) -> Page {
+        self.nav.borrow().current()
+    }
+
+    fn now(&self) -> NaiveDateTime {
+        self.now_override.get().unwrap_or_else(|| chrono::Local::now().naive_local())
+    }
+
+    fn session(&self) -> u64 {
+        self.session.get()
+    }
+
+    fn content_serial(&self) -> u64 {
+        self.content_serial.get()
+    }
+
+    fn speaker(&self) -> Box<dyn Speaker> {
+        (self.speaker)()
+    }
+
+    fn me(&self) -> Weak<dyn Kiosk> {
+        self.me.clone()
+    }
+}
+
+impl IdleUi for Controller {
+    fn session_active(&self) -> bool {
+        self.current_page() != Page::Home
+            || self.screens.all().into_iter().any(|(_, s)| s.holds_session())
+    }
+    fn show_prompt(&self, seconds_left: u64) {
+        let session = self.window.global::<Session>();
+        session.set_countdown(seconds_left as i32);
+        session.set_prompt_visible(true);
+    }
+    fn hide_prompt(&self) {
+        self.window.global::<Session>().set_prompt_visible(false);
+    }
+    fn reset_session(&self) {
+        Controller::reset_session(self);
+    }
+}

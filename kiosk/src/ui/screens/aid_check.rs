@@ -1,0 +1,223 @@
+//! 法律援助自测: one question at a time from `content::hall::legal_aid`, then the verdict.
+//! The answers are session state only: never stored, never logged, gone on idle reset.
+
+use std::cell::RefCell;
+use std::rc::Weak;
+
+use anyhow::Result;
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use super::{on, strings, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
+use crate::app::config::Config;
+use crate::content::hall::legal_aid::{
+    next_question, verdict, Answers, Outcome, Question, MATTERS,
+};
+use crate::ui::{AidCheck, AidOutcome, AppWindow, Page};
+
+/// The name the law reader knows 法律援助法 by.
+const LEGAL_AID_LAW: &str = "中华人民共和国法律援助法";
+
+/// The guides whose queue service a verdict points to: the hall letters its windows itself, and
+/// each guide names the service that handles it.
+const LEGAL_AID_GUIDE: &str = "legal-aid";
+const CONSULTATION_GUIDE: &str = "legal-consultation";
+
+/// The resident's answers so far, and the earlier ones for 上一题.
+#[derive(Debug, Default)]
+struct State {
+    answers: Answers,
+    history: Vec<Answers>,
+}
+
+pub(crate) struct AidCheckScreen {
+    state: RefCell<State>,
+    cases: ListModel<SharedString>,
+    reasons: ListModel<SharedString>,
+    next_steps: ListModel<SharedString>,
+}
+
+impl AidCheckScreen {
+    /// Starts the check from its first question.
+    pub(crate) fn open_aid_check(&self, k: &dyn Kiosk) {
+        *self.state.borrow_mut() = State::default();
+        self.show(k);
+        if k.current_page() != Page::Aid {
+            k.go(Page::Aid);
+        }
+    }
+
+    pub(crate) fn pick_matter(&self, k: &dyn Kiosk, index: usize) {
+        if index < MATTERS.len() {
+            self.record(k, |a| a.matter = Some(index));
+        }
+    }
+
+    /// 是 / 不是 to the question on screen.
+    pub(crate) fn answer(&self, k: &dyn Kiosk, yes: bool) {
+        let question = next_question(&self.state.borrow().answers);
+        match question {
+            Some(Question::NoMeansTest) => self.record(k, |a| a.no_means_test = Some(yes)),
+            Some(Question::ExemptGroup) => self.record(k, |a| a.exempt_group = Some(yes)),
+            Some(Question::Income) => self.record(k, |a| a.income_below_line = Some(yes)),
+            Some(Question::Matter) | None => {}
+        }
+    }
+
+    /// 上一题: takes the last answer back.
+    fn undo(&self, k: &dyn Kiosk) {
+        {
+            let mut s = self.state.borrow_mut();
+            if let Some(previous) = s.history.pop() {
+                s.answers = previous;
+            }
+        }
+        self.show(k);
+    }
+
+    fn record(&self, k: &dyn Kiosk, answer: impl FnOnce(&mut Answers)) {
+        {
+            let mut s = self.state.borrow_mut();
+            let before = s.answers;
+            s.history.push(before);
+            answer(&mut s.answers);
+        }
+        self.show(k);
+    }
+
+    /// Writes the current question, or the verdict, into the page.
+    fn show(&self, k: &dyn Kiosk) {
+        let (answers, step) = {
+            let s = self.state.borrow();
+            (s.answers, s.history.len() as i32 + 1)
+        };
+        let income_line = k.hall().and_then(|h| h.local.income_line_yuan());
+        let a = k.window().global::<AidCheck>();
+        a.set_step(step);
+        match next_question(&answers) {
+            Some(q) => {
+                let prompt = q.prompt(income_line);
+                a.set_question(prompt.question.into());
+                self.cases.set(strings(&prompt.cases));
+                a.set_asks_matter(q == Question::Matter);
+            }
+            None => {
+                let v = verdict(&answers);
+                a.set_question("".into());
+                a.set_outcome(match v.outcome {
+                    Outcome::Likely => AidOutcome::Likely,
+                    Outcome::AskWindow => AidOutcome::AskWindow,
+                    Outcome::Unlikely => AidOutcome::Unlikely,
+                });
+                a.set_headline(v.headline.into());
+                self.reasons.set(strings(&v.reasons));
+                self.next_steps.set(strings(&v.next_steps));
+                a.set_ticket_label(match ticket_service(k, v.outcome) {
+                    Some((letter, name)) => format!("取号：{letter} {name}").into(),
+                    None => "取号排队".into(),
+                });
+            }
+        }
+    }
+
+    /// 法律依据: the reader at that article of 法律援助法.
+    fn open_article(&self, k: &dyn Kiosk, number: u32) {
+        if let Err(e) = k.screens().reader.open_law_by_name(k, LEGAL_AID_LAW, Some(number)) {
+            eprintln!("legal-aid check: {e:#}");
+        }
+    }
+
+    /// The queue, with the service the verdict suggests chosen.
+    fn take_ticket(&self, k: &dyn Kiosk) {
+        let outcome = verdict(&self.state.borrow().answers).outcome;
+        let letter = ticket_service(k, outcome).map(|(l, _)| l);
+        k.screens().queue.open_queue(k, letter.as_deref());
+    }
+}
+
+/// The hall's queue service (letter, name) the verdict points to: the legal-aid window, or free
+/// consultation when legal aid is unlikely (the verdict's next steps say so).
+fn ticket_service(k: &dyn Kiosk, outcome: Outcome) -> Option<(String, String)> {
+    let guide = match outcome {
+        Outcome::Likely | Outcome::AskWindow => LEGAL_AID_GUIDE,
+        Outcome::Unlikely => CONSULTATION_GUIDE,
+    };
+    let h = k.hall()?;
+    let letter = h.guide(guide)?.queue.as_deref()?;
+    h.queue.service(letter).map(|s| (s.letter.clone(), s.name.clone()))
+}
+
+impl ScreenType for AidCheckScreen {
+    const DEMOS: &'static [&'static str] = &["aid-check", "aid-question", "aid-result"];
+
+    fn new(window: &AppWindow, _: &Config) -> Self {
+        let s = AidCheckScreen {
+            state: RefCell::default(),
+            cases: ListModel::new(),
+            reasons: ListModel::new(),
+            next_steps: ListModel::new(),
+        };
+        let a = window.global::<AidCheck>();
+        a.set_matters(ModelRc::new(VecModel::from(strings(MATTERS))));
+        a.set_question_cases(s.cases.handle());
+        a.set_reasons(s.reasons.handle());
+        a.set_next_steps(s.next_steps.handle());
+        s
+    }
+
+    fn wire(window: &AppWindow, k: &Weak<dyn Kiosk>) {
+        let a = window.global::<AidCheck>();
+        on!(k, a, on_open_check, |c| c.screens().aid_check.open_aid_check(&*c));
+        on!(k, a, on_pick_matter, |c, i| c.screens().aid_check.pick_matter(&*c, i.max(0) as usize));
+        on!(k, a, on_answer, |c, yes| c.screens().aid_check.answer(&*c, yes));
+        on!(k, a, on_undo, |c| c.screens().aid_check.undo(&*c));
+        on!(k, a, on_open_article, |c, n| c.screens().aid_check.open_article(&*c, n.max(0) as u32));
+        on!(k, a, on_take_ticket, |c| c.screens().aid_check.take_ticket(&*c));
+    }
+}
+
+impl Screen for AidCheckScreen {
+    fn reset(&self, k: &dyn Kiosk) {
+        *self.state.borrow_mut() = State::default();
+        self.cases.set(Vec::new());
+        self.reasons.set(Vec::new());
+        self.next_steps.set(Vec::new());
+        let a = k.window().global::<AidCheck>();
+        a.set_question("".into());
+        a.set_asks_matter(false);
+        a.set_step(0);
+        a.set_outcome(AidOutcome::Likely);
+        a.set_headline("".into());
+        a.set_ticket_label("".into());
+    }
+
+    fn session_state(&self, k: &dyn Kiosk) -> String {
+        let a = k.window().global::<AidCheck>();
+        format!(
+            "{:?}; {:?} {} step {}; {:?} {:?} {:?}; cases {:?}; reasons {:?}; next {:?}",
+            self.state.borrow(),
+            a.get_question(),
+            a.get_asks_matter(),
+            a.get_step(),
+            a.get_outcome(),
+            a.get_headline(),
+            a.get_ticket_label(),
+            self.cases,
+            self.reasons,
+            self.next_steps
+        )
+    }
+
+    fn show_demo(&self, k: &dyn Kiosk, name: &str, _: &DemoArgs) -> Result<()> {
+        self.open_aid_check(k);
+        if name != "aid-check" {
+            // 讨要工资 → the 第三十二条 question.
+            self.pick_matter(k, 0);
+        }
+        if name == "aid-result" {
+            // Not a 第三十二条 case, a migrant worker (第四十二条): likely eligible.
+            self.answer(k, false);
+            self.answer(k, true);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,53 @@
+//! Home: the hall's name, the hotline, the content's version, and the tiles into every screen.
+//! It holds nothing of a resident.
+
+use std::rc::Weak;
+
+use anyhow::Result;
+use slint::ComponentHandle;
+
+use super::{on, DemoArgs, Kiosk, Screen, ScreenType};
+use crate::app::config::Config;
+use crate::ui::{AppWindow, Hall};
+
+pub(crate) struct HomeScreen;
+
+impl HomeScreen {
+    /// The hall and content the open store generation describes.
+    pub(crate) fn show_store_info(&self, k: &dyn Kiosk) {
+        let store = k.store();
+        let info = store.info();
+        let hall = k.window().global::<Hall>();
+        hall.set_name(info.deployment.hall_name.as_str().into());
+        hall.set_hotline(info.deployment.hotline.as_str().into());
+        hall.set_website(info.deployment.website.as_str().into());
+        hall.set_content_version(info.content_version.as_str().into());
+        hall.set_content_date(info.created_at.get(..10).unwrap_or(&info.created_at).into());
+    }
+}
+
+impl ScreenType for HomeScreen {
+    const DEMOS: &'static [&'static str] = &["home"];
+
+    fn new(_: &AppWindow, _: &Config) -> Self {
+        HomeScreen
+    }
+
+    fn wire(window: &AppWindow, k: &Weak<dyn Kiosk>) {
+        let hall = window.global::<Hall>();
+        on!(k, hall, on_open_library, |c| c.screens().library.open_library(&*c));
+        on!(k, hall, on_open_search, |c| c.screens().search.open_search(&*c));
+    }
+}
+
+impl Screen for HomeScreen {
+    fn reset(&self, _: &dyn Kiosk) {}
+
+    fn session_state(&self, _: &dyn Kiosk) -> String {
+        String::new()
+    }
+
+    fn show_demo(&self, _: &dyn Kiosk, _: &str, _: &DemoArgs) -> Result<()> {
+        Ok(())
+    }
+}

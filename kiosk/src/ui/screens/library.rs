@@ -1,0 +1,125 @@
+//! The law library: categories with their law counts, then the laws of one category.
+
+use std::cell::RefCell;
+use std::rc::Weak;
+
+use anyhow::Result;
+use slint::ComponentHandle;
+
+use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
+use crate::app::config::Config;
+use crate::content::store::LawSummary;
+use crate::ui::{AppWindow, CategoryItem, LawItem, Library, Page};
+
+pub(crate) struct LibraryScreen {
+    /// The category the resident opened.
+    category: RefCell<String>,
+    categories: ListModel<CategoryItem>,
+    laws: ListModel<LawItem>,
+}
+
+impl LibraryScreen {
+    pub(crate) fn open_library(&self, k: &dyn Kiosk) {
+        let cats = k.store().categories().unwrap_or_else(|e| {
+            eprintln!("kiosk: categories: {e:#}");
+            Vec::new()
+        });
+        self.categories.set(
+            cats.into_iter()
+                .map(|(name, count)| CategoryItem { name: name.into(), count: count as i32 })
+                .collect(),
+        );
+        k.go(Page::Categories);
+    }
+
+    pub(crate) fn open_category(&self, k: &dyn Kiosk, name: &str) {
+        let laws = k.store().laws_in_category(name).unwrap_or_else(|e| {
+            eprintln!("kiosk: category {name}: {e:#}");
+            Vec::new()
+        });
+        self.laws.set(
+            laws.iter()
+                .map(|l| LawItem {
+                    doc: l.doc as i32,
+                    title: l.title.as_str().into(),
+                    status: l.status.into(),
+                    meta: law_meta(l).into(),
+                })
+                .collect(),
+        );
+        *self.category.borrow_mut() = name.to_owned();
+        k.window().global::<Library>().set_category(name.into());
+        k.go(Page::Laws);
+    }
+}
+
+/// A law's dates and size in one line: 公布 … · 施行 … · 共 N 条.
+pub(crate) fn law_meta(l: &LawSummary) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = &l.publish_date {
+        parts.push(format!("公布 {d}"));
+    }
+    // The corpus' effective date is often the original enactment's: beside a later amendment's
+    // publication date it would read as if the amended text took effect before it was published.
+    if let Some(d) =
+        l.effective_date.as_ref().filter(|e| l.publish_date.as_ref().is_none_or(|p| *e >= p))
+    {
+        parts.push(format!("施行 {d}"));
+    }
+    if l.article_count > 0 {
+        parts.push(format!("共 {} 条", l.article_count));
+    }
+    parts.join(" · ")
+}
+
+impl ScreenType for LibraryScreen {
+    const DEMOS: &'static [&'static str] = &["library", "laws"];
+
+    fn new(window: &AppWindow, _: &Config) -> Self {
+        let s = LibraryScreen {
+            category: RefCell::default(),
+            categories: ListModel::new(),
+            laws: ListModel::new(),
+        };
+        let lib = window.global::<Library>();
+        lib.set_categories(s.categories.handle());
+        lib.set_laws(s.laws.handle());
+        s
+    }
+
+    fn wire(window: &AppWindow, k: &Weak<dyn Kiosk>) {
+        let lib = window.global::<Library>();
+        on!(k, lib, on_open_category, |c, name| c.screens().library.open_category(&*c, &name));
+        on!(k, lib, on_open_law, |c, doc| c.screens().reader.open_law(&*c, doc as i64, None));
+    }
+}
+
+impl Screen for LibraryScreen {
+    fn reset(&self, k: &dyn Kiosk) {
+        self.category.borrow_mut().clear();
+        self.categories.set(Vec::new());
+        self.laws.set(Vec::new());
+        k.window().global::<Library>().set_category("".into());
+    }
+
+    fn session_state(&self, k: &dyn Kiosk) -> String {
+        let lib = k.window().global::<Library>();
+        format!(
+            "category {:?} {:?}; categories {:?}; laws {:?}",
+            self.category.borrow(),
+            lib.get_category(),
+            self.categories,
+            self.laws
+        )
+    }
+
+    fn show_demo(&self, k: &dyn Kiosk, name: &str, _: &DemoArgs) -> Result<()> {
+        self.open_library(k);
+        if name == "laws" {
+            let first =
+                k.store().categories()?.into_iter().next().map(|(n, _)| n).unwrap_or_default();
+            self.open_category(k, &first);
+        }
+        Ok(())
+    }
+}

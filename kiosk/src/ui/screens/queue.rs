@@ -1,0 +1,323 @@
+//! Queue tickets: choose a service, confirm, print on a worker thread, show the ticket.
+//!
+//! Printing waits on a device: a printer that accepts bytes but never answers costs the link's
+//! timeout (2.5 s). So the ticket desk (queue database + printer + voice) moves to a worker
+//! thread for one ticket and comes back with the outcome; the screen stays live and says
+//! 正在打印. A timer polls for the outcome, which works the same under the kiosk's event loop,
+//! the headless renderer and the testing backend.
+//!
+//! The desk is built from the content generation's queue services: when the content changes,
+//! the desk is rebuilt before the next ticket, so a re-lettered service works at once.
+
+use std::cell::RefCell;
+use std::rc::Weak;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::Duration;
+
+use anyhow::Result;
+use chrono::NaiveDateTime;
+use slint::{ComponentHandle, Timer, TimerMode};
+
+use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
+use crate::app::config::Config;
+use crate::queue::desk::{Outcome, TicketDesk};
+use crate::ui::hall_view;
+use crate::ui::{AppWindow, Page, Queue, ServiceItem};
+
+/// How often the screen looks for the printing outcome.
+const PRINT_POLL: Duration = Duration::from_millis(30);
+
+/// One ticket being issued on the worker thread.
+struct PrintJob {
+    outcome: Receiver<(TicketDesk, Result<Outcome>)>,
+    /// The session that asked; an outcome arriving after an idle reset is not shown to the
+    /// next person at the kiosk.
+    session: u64,
+    /// The content the desk was built from; a desk coming back after a content switch is
+    /// dropped, so the next ticket uses the new services.
+    content: u64,
+    now: NaiveDateTime,
+}
+
+/// The resident's choice on this screen.
+#[derive(Debug, Default, PartialEq)]
+struct Choice {
+    letter: Option<String>,
+    priority: bool,
+    /// The ticket shown (its code), if one was issued to this resident.
+    ticket: Option<String>,
+}
+
+pub(crate) struct QueueScreen {
+    choice: RefCell<Choice>,
+    /// Opened with the queue page, with the content generation it was built from; holds the
+    /// queue database's issuer lock.
+    desk: RefCell<Option<(u64, TicketDesk)>>,
+    /// A ticket on the worker thread (the desk is with it).
+    printing: RefCell<Option<PrintJob>>,
+    /// Looks for the printing outcome while a ticket prints.
+    poll: Timer,
+    services: ListModel<ServiceItem>,
+}
+
+impl QueueScreen {
+    /// Opens the ticket desk on first use and after a content switch.
+    fn ensure_desk(&self, k: &dyn Kiosk) -> Result<()> {
+        // While a ticket prints, the desk is on the worker thread: it comes back.
+        if self.printing.borrow().is_some() {
+            return Ok(());
+        }
+        let serial = k.content_serial();
+        if self.desk.borrow().as_ref().is_some_and(|(built, _)| *built == serial) {
+            return Ok(());
+        }
+        // Release the old desk's lock before the new one takes it.
+        *self.desk.borrow_mut() = None;
+        let desk = crate::app::open_desk(k.config(), &k.store(), k.speaker())?;
+        *self.desk.borrow_mut() = Some((serial, desk));
+        Ok(())
+    }
+
+    pub(crate) fn open_queue(&self, k: &dyn Kiosk, letter: Option<&str>) {
+        if let Err(e) = self.ensure_desk(k) {
+            eprintln!("queue unavailable: {e:#}");
+        }
+        if self.printing.borrow().is_some() {
+            k.go(Page::Queue);
+            return;
+        }
+        let now = k.now();
+        {
+            let desk = self.desk.borrow();
+            let Some((_, desk)) = desk.as_ref() else { return };
+            let q = k.window().global::<Queue>();
+            q.set_open(desk.queue().is_open(now));
+            q.set_hours(desk.queue().hours_label().into());
+            q.set_priority_label(desk.queue().priority_label.as_str().into());
+            let services = desk.services(now).unwrap_or_else(|e| {
+                eprintln!("queue: {e:#}");
+                Vec::new()
+            });
+            self.services.set(
+                services
+                    .into_iter()
+                    .map(|s| ServiceItem {
+                        letter: s.letter.into(),
+                        name: s.name.into(),
+                        windows: s.windows.into(),
+                        waiting: s.waiting as i32,
+                        wait_minutes: s.wait_minutes as i32,
+                    })
+                    .collect(),
+            );
+        }
+        {
+            let mut c = self.choice.borrow_mut();
+            c.letter = None;
+            c.priority = false;
+        }
+        let q = k.window().global::<Queue>();
+        q.set_priority(false);
+        q.set_selected("".into());
+        if let Some(l) = letter {
+            self.choose_service(k, l);
+        }
+        k.go(Page::Queue);
+    }
+
+    pub(crate) fn choose_service(&self, k: &dyn Kiosk, letter: &str) {
+        let name = self
+            .desk
+            .borrow()
+            .as_ref()
+            .and_then(|(_, d)| d.queue().service(letter).map(|s| s.name.clone()));
+        let Some(name) = name else { return };
+        self.choice.borrow_mut().letter = Some(letter.to_owned());
+        let q = k.window().global::<Queue>();
+        q.set_selected(letter.into());
+        q.set_selected_name(name.into());
+    }
+
+    fn toggle_priority(&self, k: &dyn Kiosk) {
+        let on = {
+            let mut c = self.choice.borrow_mut();
+            c.priority = !c.priority;
+            c.priority
+        };
+        k.window().global::<Queue>().set_priority(on);
+    }
+
+    /// 确认取号: hands the desk to a worker thread that reserves the number, prints and
+    /// settles it; [`QueueScreen::poll_ticket`] shows the outcome. A second tap while printing
+    /// does nothing.
+    pub(crate) fn confirm_ticket(&self, k: &dyn Kiosk) {
+        if self.printing.borrow().is_some() {
+            return;
+        }
+        let (Some(letter), priority) = ({
+            let c = self.choice.borrow();
+            (c.letter.clone(), c.priority)
+        }) else {
+            return;
+        };
+        let Some((content, mut desk)) = self.desk.borrow_mut().take() else { return };
+        let now = k.now();
+        let (tx, rx) = mpsc::channel();
+        let spawned = std::thread::Builder::new().name("ticket".into()).spawn(move || {
+            let outcome = desk.take(&letter, priority, now);
+            // The screen may be gone (kiosk shutting down): the ticket is settled on disk anyway.
+            let _ = tx.send((desk, outcome));
+        });
+        if let Err(e) = spawned {
+            // The desk went down with the closure; the next tap opens it again.
+            eprintln!("ticket not issued: cannot start the printing thread: {e}");
+            return;
+        }
+        *self.printing.borrow_mut() =
+            Some(PrintJob { outcome: rx, session: k.session(), content, now });
+        k.window().global::<Queue>().set_printing(true);
+        let me = k.me();
+        self.poll.start(TimerMode::Repeated, PRINT_POLL, move || {
+            if let Some(c) = me.upgrade() {
+                c.screens().queue.poll_ticket(&*c, None);
+            }
+        });
+    }
+
+    /// Takes the printing outcome if it is there (waiting up to `wait` for it) and shows it.
+    /// Returns true when no ticket is printing any more. The kiosk polls with `None` from a
+    /// timer; screenshots and benchmarks wait.
+    pub(crate) fn poll_ticket(&self, k: &dyn Kiosk, wait: Option<Duration>) -> bool {
+        let received = {
+            let job = self.printing.borrow();
+            let Some(job) = job.as_ref() else { return true };
+            match wait {
+                None => job.outcome.try_recv(),
+                Some(d) => job.outcome.recv_timeout(d).map_err(|e| match e {
+                    mpsc::RecvTimeoutError::Timeout => TryRecvError::Empty,
+                    mpsc::RecvTimeoutError::Disconnected => TryRecvError::Disconnected,
+                }),
+            }
+        };
+        let (desk, outcome) = match received {
+            Err(TryRecvError::Empty) => return false,
+            Err(TryRecvError::Disconnected) => {
+                // The worker panicked; its desk (and the database lock) went with it. A number
+                // it reserved and did not settle becomes `uncertain` when the desk reopens.
+                eprintln!("ticket not issued: the printing thread failed");
+                (None, None)
+            }
+            Ok((desk, outcome)) => (Some(desk), Some(outcome)),
+        };
+        let Some(job) = self.printing.borrow_mut().take() else { return true };
+        // A desk built from content that has since been replaced is not kept.
+        *self.desk.borrow_mut() =
+            desk.filter(|_| job.content == k.content_serial()).map(|d| (job.content, d));
+        self.poll.stop();
+        k.window().global::<Queue>().set_printing(false);
+        if job.session != k.session() {
+            return true;
+        }
+        match outcome {
+            Some(Ok(out)) => {
+                let q = k.window().global::<Queue>();
+                q.set_code(out.ticket.code().into());
+                q.set_service_name(out.service.as_str().into());
+                q.set_windows(out.windows.as_str().into());
+                q.set_ahead(out.ahead as i32);
+                q.set_wait_minutes(out.wait_minutes as i32);
+                q.set_printed(out.printed());
+                q.set_time(job.now.format("%H:%M").to_string().into());
+                q.set_qr(hall_view::qr_image(&out.qr));
+                self.choice.borrow_mut().ticket = Some(out.ticket.code());
+                k.go(Page::Ticket);
+            }
+            Some(Err(e)) => eprintln!("ticket not issued: {e:#}"),
+            None => {}
+        }
+        true
+    }
+}
+
+impl ScreenType for QueueScreen {
+    const DEMOS: &'static [&'static str] = &["queue", "ticket"];
+
+    fn new(window: &AppWindow, _: &Config) -> Self {
+        let s = QueueScreen {
+            choice: RefCell::default(),
+            desk: RefCell::new(None),
+            printing: RefCell::new(None),
+            poll: Timer::default(),
+            services: ListModel::new(),
+        };
+        window.global::<Queue>().set_services(s.services.handle());
+        s
+    }
+
+    fn wire(window: &AppWindow, k: &Weak<dyn Kiosk>) {
+        let q = window.global::<Queue>();
+        on!(k, q, on_open_queue, |c| c.screens().queue.open_queue(&*c, None));
+        on!(k, q, on_choose, |c, l| c.screens().queue.choose_service(&*c, &l));
+        on!(k, q, on_toggle_priority, |c| c.screens().queue.toggle_priority(&*c));
+        on!(k, q, on_confirm, |c| c.screens().queue.confirm_ticket(&*c));
+    }
+}
+
+impl Screen for QueueScreen {
+    fn reset(&self, k: &dyn Kiosk) {
+        // The desk and a ticket still printing are the kiosk's, not the resident's: they stay
+        // (an outcome arriving for the old session is not shown).
+        *self.choice.borrow_mut() = Choice::default();
+        let q = k.window().global::<Queue>();
+        q.set_selected("".into());
+        q.set_selected_name("".into());
+        q.set_priority(false);
+        q.set_code("".into());
+        q.set_service_name("".into());
+        q.set_windows("".into());
+        q.set_ahead(0);
+        q.set_wait_minutes(0);
+        q.set_printed(false);
+        q.set_time("".into());
+        q.set_qr(Default::default());
+    }
+
+    fn session_state(&self, k: &dyn Kiosk) -> String {
+        let q = k.window().global::<Queue>();
+        format!(
+            "{:?}; selected {:?} {:?} priority {}; ticket {:?} {:?} {:?} {} {} {} {:?} qr {}",
+            self.choice.borrow(),
+            q.get_selected(),
+            q.get_selected_name(),
+            q.get_priority(),
+            q.get_code(),
+            q.get_service_name(),
+            q.get_windows(),
+            q.get_ahead(),
+            q.get_wait_minutes(),
+            q.get_printed(),
+            q.get_time(),
+            q.get_qr().size().width
+        )
+    }
+
+    fn holds_session(&self) -> bool {
+        self.printing.borrow().is_some()
+    }
+
+    fn show_demo(&self, k: &dyn Kiosk, name: &str, _: &DemoArgs) -> Result<()> {
+        if name == "ticket" {
+            self.open_queue(k, Some("A"));
+            self.confirm_ticket(k);
+            // Printing runs on a worker thread; the picture is of its outcome.
+            anyhow::ensure!(
+                self.poll_ticket(k, Some(Duration::from_secs(10))),
+                "the ticket did not finish printing"
+            );
+        } else {
+            self.open_queue(k, None);
+            self.choose_service(k, "A");
+        }
+        Ok(())
+    }
+}

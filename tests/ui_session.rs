@@ -1,0 +1,210 @@
+//! The session reset and the content switch, on Slint's testing backend:
+//!
+//! 1. A resident walks through every screen (reads, types, ticks, answers, takes a ticket); the
+//!    idle reset then leaves every screen exactly as a fresh kiosk has it — compared screen by
+//!    screen, so a screen that forgets to reset something fails here by name.
+//! 2. A content update re-letters a queue service: the ticket desk follows it at once.
+//! 3. With `queue_dir` configured, `kiosk queue list` sees the tickets the running kiosk issued.
+//!
+//! One test function: the testing backend is process-wide.
+
+mod support;
+
+use std::path::Path;
+use std::rc::Rc;
+use support::ui::wait_for_ticket;
+
+use kiosk::app::config::Config;
+use kiosk::content::{bundle, source::ContentSource, Store};
+use kiosk::queue::speech::RecordingSpeaker;
+use kiosk::ui::controller::Controller;
+use kiosk::ui::{
+    AidCheck, AppWindow, Guides, Hall, Library, MapView, Nav, Page, Queue, Reader, Search,
+};
+use slint::{ComponentHandle, Model};
+use support::printer::{Behaviour, LoopbackPrinter};
+
+fn kiosk(config: &Config) -> Rc<Controller> {
+    let window = AppWindow::new().unwrap();
+    window.window().set_size(slint::PhysicalSize::new(1080, 1920));
+    let ctrl = Controller::with_speaker(
+        window,
+        Store::open(&config.data_dir).unwrap(),
+        config,
+        RecordingSpeaker::default(),
+    );
+    ctrl.window().show().unwrap();
+    ctrl.set_now(
+        chrono::NaiveDateTime::parse_from_str("2026-11-23T09:30", "%Y-%m-%dT%H:%M").unwrap(),
+    );
+    ctrl
+}
+
+fn config(data_dir: &Path, printer: Option<String>, queue_dir: &Path) -> Config {
+    Config {
+        data_dir: data_dir.to_owned(),
+        here: Some("yl-center".into()),
+        printer: printer.map(|p| p.parse().unwrap()),
+        speech: false,
+        queue_dir: Some(queue_dir.to_owned()),
+        ..Config::default()
+    }
+}
+
+/// Everything a resident can leave behind, on every screen.
+fn walk_every_screen(ctrl: &Controller) {
+    let w = ctrl.window();
+    // Library → a category → a law → the next page, bigger text, the TOC, a failed jump.
+    w.global::<Hall>().invoke_open_library();
+    let lib = w.global::<Library>();
+    let category = lib.get_categories().row_data(0).unwrap().name;
+    lib.invoke_open_category(category);
+    lib.invoke_open_law(lib.get_laws().row_data(0).unwrap().doc);
+    let r = w.global::<Reader>();
+    r.invoke_next_page();
+    r.set_text_step(3);
+    r.set_toc_open(true);
+    r.set_jump_open(true);
+    r.set_jump_digits("9999".into());
+    r.invoke_jump("9999".into());
+    assert_ne!(r.get_jump_error(), "");
+    // Search: typed pinyin, a picked word, a hit opened.
+    w.global::<Hall>().invoke_open_search();
+    let s = w.global::<Search>();
+    for k in ["l", "i", "h", "u", "n"] {
+        s.invoke_key(k.into());
+    }
+    s.invoke_pick("离婚".into());
+    for k in ["g", "o"] {
+        s.invoke_key(k.into());
+    }
+    s.invoke_open_hit(0);
+    // A guide with two materials ticked.
+    let g = w.global::<Guides>();
+    g.invoke_open_guides();
+    g.invoke_open_guide("legal-aid".into());
+    g.invoke_toggle_material(0);
+    g.invoke_toggle_material(1);
+    // The map zoomed into a county, a card open, the list filtered.
+    let m = w.global::<MapView>();
+    m.invoke_open_map();
+    let county = m.get_counties().row_data(1).unwrap();
+    ctrl.tap_map(county.label_x, county.label_y, 1.4);
+    m.invoke_set_filter("公证".into());
+    m.invoke_open_point(m.get_rows().row_data(0).unwrap().id);
+    // A priority ticket.
+    let q = w.global::<Queue>();
+    q.invoke_open_queue();
+    q.invoke_choose("A".into());
+    q.invoke_toggle_priority();
+    q.invoke_confirm();
+    wait_for_ticket(w);
+    assert_eq!(w.global::<Nav>().get_page(), Page::Ticket);
+    assert_eq!(q.get_code(), "A001");
+    // The legal-aid check answered to its verdict.
+    let a = w.global::<AidCheck>();
+    a.invoke_open_check();
+    a.invoke_pick_matter(2);
+    a.invoke_answer(false);
+    a.invoke_answer(true);
+    assert_ne!(a.get_headline(), "");
+}
+
+#[test]
+fn reset_forgets_everything_and_the_desk_follows_content() {
+    i_slint_backend_testing::init_no_event_loop();
+    let printer = LoopbackPrinter::start(Behaviour::Ready);
+    let tmp = tempfile::tempdir().unwrap();
+
+    // ---- 1. Every screen after an idle reset equals a fresh kiosk's ----------------------
+    let fresh = kiosk(&config(support::demo_store(), Some(printer.url()), &tmp.path().join("q0")));
+    let fresh_states = fresh.session_states();
+    drop(fresh);
+    let ctrl = kiosk(&config(support::demo_store(), Some(printer.url()), &tmp.path().join("q1")));
+    walk_every_screen(&ctrl);
+    let walked = ctrl.session_states();
+    assert_eq!(walked.len(), fresh_states.len());
+    for ((name, state), (_, fresh)) in walked.iter().zip(&fresh_states) {
+        // The walk reached every screen (home holds nothing of a resident).
+        if *name != "home" {
+            assert_ne!(
+                state, fresh,
+                "the walk left nothing on screen {name}: the test does not reach it"
+            );
+        }
+    }
+    ctrl.reset_session();
+    assert_eq!(ctrl.window().global::<Nav>().get_page(), Page::Home);
+    for ((name, state), (_, fresh)) in ctrl.session_states().iter().zip(&fresh_states) {
+        assert_eq!(state, fresh, "screen {name} keeps a resident's session after the idle reset");
+    }
+    drop(ctrl);
+
+    // ---- 2. A content update re-letters a service: the desk follows ---------------------
+    let site = tmp.path().join("site");
+    let data = support::build_and_install(false, &site);
+    let queue_dir = tmp.path().join("q2");
+    let ctrl = kiosk(&config(&data, Some(printer.url()), &queue_dir));
+    let w = ctrl.window();
+    let q = w.global::<Queue>();
+    ctrl.open_queue(Some("A"));
+    assert_eq!(q.get_selected(), "A");
+    // The technician's update: 法律援助 is now served under L (and its guides say so).
+    let content = tmp.path().join("content-v2");
+    support::copy_dir(&support::repo().join("content"), &content);
+    let hall = std::fs::read_to_string(content.join("hall.toml")).unwrap();
+    std::fs::write(content.join("hall.toml"), hall.replacen("letter = \"A\"", "letter = \"L\"", 1))
+        .unwrap();
+    for guide in std::fs::read_dir(content.join("guides")).unwrap() {
+        let path = guide.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("queue = \"A\"", "queue = \"L\"")).unwrap();
+    }
+    let src = ContentSource::load(&content, None).unwrap();
+    bundle::build(&src, &site.join("bundle-v2"), Some("test-2")).unwrap();
+    Store::install(&data, &site.join("bundle-v2")).unwrap();
+    // The kiosk switches on the way home; the next resident takes an L ticket.
+    w.global::<Nav>().invoke_home();
+    ctrl.open_queue(Some("L"));
+    assert_eq!(q.get_selected(), "L", "the desk still has the old services");
+    assert!(q.get_services().iter().any(|s| s.letter == "L" && s.name == "法律援助"));
+    q.invoke_confirm();
+    wait_for_ticket(w);
+    assert_eq!(q.get_code(), "L001");
+    assert!(q.get_printed());
+
+    // ---- 3. Staff list the tickets of the running kiosk's queue_dir ----------------------
+    // The kiosk above is still running (its desk holds the issuer lock).
+    let cfg = tmp.path().join("kiosk.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "data_dir = {:?}\nqueue_dir = {:?}\n",
+            data.display().to_string(),
+            queue_dir.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(["--config", cfg.to_str().unwrap(), "queue", "list", "--day", "2026-11-23"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "kiosk queue list failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(listed.contains("L001"), "the CLI does not see the kiosk's ticket: {listed:?}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(["--config", cfg.to_str().unwrap(), "queue", "call", "L"])
+        .output()
+        .unwrap();
+    // Calling uses today's date; the ticket was issued on the pinned day, so nobody waits today.
+    assert!(
+        out.status.success(),
+        "kiosk queue call failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(ctrl);
+}
