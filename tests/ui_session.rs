@@ -18,9 +18,7 @@ use kiosk::app::config::Config;
 use kiosk::content::{bundle, source::ContentSource, Store};
 use kiosk::queue::speech::RecordingSpeaker;
 use kiosk::ui::controller::Controller;
-use kiosk::ui::{
-    AidCheck, AppWindow, Guides, Hall, Library, MapView, Nav, Page, Queue, Reader, Search,
-};
+use kiosk::ui::{AppWindow, Nav, Page, Queue};
 use slint::{ComponentHandle, Model};
 use support::printer::{Behaviour, LoopbackPrinter};
 
@@ -51,65 +49,6 @@ fn config(data_dir: &Path, printer: Option<String>, queue_dir: &Path) -> Config 
     }
 }
 
-/// Everything a resident can leave behind, on every screen.
-fn walk_every_screen(ctrl: &Controller) {
-    let w = ctrl.window();
-    // Library → a category → a law → the next page, bigger text, the TOC, a failed jump.
-    w.global::<Hall>().invoke_open_library();
-    let lib = w.global::<Library>();
-    let category = lib.get_categories().row_data(0).unwrap().name;
-    lib.invoke_open_category(category);
-    lib.invoke_open_law(lib.get_laws().row_data(0).unwrap().doc);
-    let r = w.global::<Reader>();
-    r.invoke_next_page();
-    r.set_text_step(3);
-    r.set_toc_open(true);
-    r.set_jump_open(true);
-    r.set_jump_digits("9999".into());
-    r.invoke_jump("9999".into());
-    assert_ne!(r.get_jump_error(), "");
-    // Search: typed pinyin, a picked word, a hit opened.
-    w.global::<Hall>().invoke_open_search();
-    let s = w.global::<Search>();
-    for k in ["l", "i", "h", "u", "n"] {
-        s.invoke_key(k.into());
-    }
-    s.invoke_pick("离婚".into());
-    for k in ["g", "o"] {
-        s.invoke_key(k.into());
-    }
-    s.invoke_open_hit(0);
-    // A guide with two materials ticked.
-    let g = w.global::<Guides>();
-    g.invoke_open_guides();
-    g.invoke_open_guide("legal-aid".into());
-    g.invoke_toggle_material(0);
-    g.invoke_toggle_material(1);
-    // The map zoomed into a county, a card open, the list filtered.
-    let m = w.global::<MapView>();
-    m.invoke_open_map();
-    let county = m.get_counties().row_data(1).unwrap();
-    ctrl.tap_map(county.label_x, county.label_y, 1.4);
-    m.invoke_set_filter("公证".into());
-    m.invoke_open_point(m.get_rows().row_data(0).unwrap().id);
-    // A priority ticket.
-    let q = w.global::<Queue>();
-    q.invoke_open_queue();
-    q.invoke_choose("A".into());
-    q.invoke_toggle_priority();
-    q.invoke_confirm();
-    wait_for_ticket(w);
-    assert_eq!(w.global::<Nav>().get_page(), Page::Ticket);
-    assert_eq!(q.get_code(), "A001");
-    // The legal-aid check answered to its verdict.
-    let a = w.global::<AidCheck>();
-    a.invoke_open_check();
-    a.invoke_pick_matter(2);
-    a.invoke_answer(false);
-    a.invoke_answer(true);
-    assert_ne!(a.get_headline(), "");
-}
-
 #[test]
 fn reset_forgets_everything_and_the_desk_follows_content() {
     i_slint_backend_testing::init_no_event_loop();
@@ -121,7 +60,7 @@ fn reset_forgets_everything_and_the_desk_follows_content() {
     let fresh_states = fresh.session_states();
     drop(fresh);
     let ctrl = kiosk(&config(support::demo_store(), Some(printer.url()), &tmp.path().join("q1")));
-    walk_every_screen(&ctrl);
+    support::ui::walk_every_screen(&ctrl);
     let walked = ctrl.session_states();
     assert_eq!(walked.len(), fresh_states.len());
     for ((name, state), (_, fresh)) in walked.iter().zip(&fresh_states) {

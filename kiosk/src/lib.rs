@@ -3,11 +3,12 @@
 //! # Layout
 //!
 //! Data flows one way, content → store → screens; the queue issues tickets for the hall's
-//! services; `app` builds the pieces from configuration. No module imports one above it.
+//! services; `app` builds the pieces from configuration. Each layer imports only layers below
+//! it in this list (`tools/module-graph --layers` prints the graph and finds no cycle):
 //!
 //! ```text
+//! ui        the Slint pages' Rust side: controller + one module per screen → app, content, queue, text
 //! app       configuration (typed, parsed once) and the composition root   → content, queue
-//! ui        the Slint pages' Rust side: controller + one module per screen → app, content, queue
 //! queue     tickets in SQLite, the printer, the voice, the calling system → content::hall, text
 //! content   law sources → bundle → store generations → search; hall content → text
 //! text      Chinese numerals and other plain text helpers                  → (nothing)

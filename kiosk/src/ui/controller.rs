@@ -9,13 +9,13 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use anyhow::Result;
-use chrono::{Datelike, NaiveDateTime};
+use chrono::NaiveDateTime;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::idle::{IdleUi, IdleWatch};
 use super::navigation::Navigator;
 use super::screens::{DemoArgs, Kiosk, Screens};
-use super::{AppWindow, Hall, Metrics, Nav, Page, Session};
+use super::{AppWindow, Metrics, Nav, Page, Session};
 use crate::app::config::{Config, Orientation};
 use crate::content::hall::HallContent;
 use crate::content::Store;
@@ -180,18 +180,7 @@ impl Controller {
     }
 
     fn tick_clock(&self) {
-        const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
-        let now = self.now();
-        let hall = self.window.global::<Hall>();
-        hall.set_time_text(now.format("%H:%M").to_string().into());
-        hall.set_date_text(
-            format!(
-                "{} 星期{}",
-                now.format("%Y年%-m月%-d日"),
-                WEEKDAYS[now.weekday().num_days_from_monday() as usize]
-            )
-            .into(),
-        );
+        self.screens.home.show_clock(&self.window, self.now());
     }
 
     /// Shows the idle prompt now (screenshots).

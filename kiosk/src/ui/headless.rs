@@ -87,11 +87,17 @@ impl Headless {
         t.elapsed()
     }
 
-    /// Renders twice (lists instantiate their rows during the first layout) and saves a PNG.
+    /// The window as RGB bytes, row by row. Renders twice first: lists instantiate their rows
+    /// during the first layout.
+    pub fn pixels(&mut self) -> Vec<u8> {
+        self.render();
+        self.render();
+        self.buffer.iter().flat_map(|p| [p.r, p.g, p.b]).collect()
+    }
+
+    /// Saves the window as a PNG (see [`Headless::pixels`]).
     pub fn save_png(&mut self, path: &std::path::Path) -> Result<()> {
-        self.render();
-        self.render();
-        let bytes: Vec<u8> = self.buffer.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
+        let bytes = self.pixels();
         let img = image::RgbImage::from_raw(self.width, self.height, bytes)
             .context("frame buffer size")?;
         img.save(path).with_context(|| format!("writing {}", path.display()))

@@ -8,7 +8,8 @@
 //!
 //! The pages never touch SQLite; screens ask `content` through plain Rust types and write the
 //! results into their globals. Adding a screen: `ui/api/x.slint`, `ui/pages/x.slint`,
-//! `src/ui/screens/x.rs`, plus its route in `ui/app.slint` and its line in `screens!`.
+//! `src/ui/screens/x.rs`, plus its `Page` variant, import and route in `ui/app.slint` and its
+//! line in `screens!`.
 
 #[allow(clippy::all)]
 mod generated {

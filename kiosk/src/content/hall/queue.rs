@@ -31,8 +31,8 @@ pub struct ServiceLine {
     pub minutes_per_ticket: u32,
 }
 
-/// One span of ticket hours, `HH:MM-HH:MM`, start before end. Written back in the same form,
-/// so the bundle keeps the technician's text.
+/// One span of ticket hours, `HH:MM-HH:MM`, start before end. Written back as `HH:MM-HH:MM`
+/// (`8:30 - 12:00` becomes `08:30-12:00`), so the bundle always holds the canonical form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct OpeningHours {

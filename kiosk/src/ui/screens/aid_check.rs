@@ -146,6 +146,22 @@ fn ticket_service(k: &dyn Kiosk, outcome: Outcome) -> Option<(String, String)> {
     h.queue.service(letter).map(|s| (s.letter.clone(), s.name.clone()))
 }
 
+impl AidCheckScreen {
+    /// Every property of the global at its fresh value (`new` and `reset` both end here).
+    fn clear(&self, window: &AppWindow) {
+        self.cases.set(Vec::new());
+        self.reasons.set(Vec::new());
+        self.next_steps.set(Vec::new());
+        let a = window.global::<AidCheck>();
+        a.set_question("".into());
+        a.set_asks_matter(false);
+        a.set_step(0);
+        a.set_outcome(AidOutcome::Likely);
+        a.set_headline("".into());
+        a.set_ticket_label("".into());
+    }
+}
+
 impl ScreenType for AidCheckScreen {
     const DEMOS: &'static [&'static str] = &["aid-check", "aid-question", "aid-result"];
 
@@ -161,6 +177,7 @@ impl ScreenType for AidCheckScreen {
         a.set_question_cases(s.cases.handle());
         a.set_reasons(s.reasons.handle());
         a.set_next_steps(s.next_steps.handle());
+        s.clear(window);
         s
     }
 
@@ -178,16 +195,7 @@ impl ScreenType for AidCheckScreen {
 impl Screen for AidCheckScreen {
     fn reset(&self, k: &dyn Kiosk) {
         *self.state.borrow_mut() = State::default();
-        self.cases.set(Vec::new());
-        self.reasons.set(Vec::new());
-        self.next_steps.set(Vec::new());
-        let a = k.window().global::<AidCheck>();
-        a.set_question("".into());
-        a.set_asks_matter(false);
-        a.set_step(0);
-        a.set_outcome(AidOutcome::Likely);
-        a.set_headline("".into());
-        a.set_ticket_label("".into());
+        self.clear(k.window());
     }
 
     fn session_state(&self, k: &dyn Kiosk) -> String {

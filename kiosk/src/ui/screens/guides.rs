@@ -1,6 +1,6 @@
 //! 办事指南: the guide list, one guide with its checklist, 设定依据 into the reader, 取号办理.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Weak;
 
 use anyhow::Result;
@@ -20,6 +20,8 @@ struct State {
 
 pub(crate) struct GuidesScreen {
     state: RefCell<State>,
+    /// Bumped for each guide opened, so the page scrolls back to its top.
+    serial: Cell<i32>,
     rows: ListModel<GuideRow>,
     eligibility: ListModel<SharedString>,
     basis: ListModel<BasisItem>,
@@ -70,7 +72,8 @@ impl GuidesScreen {
             guide.id
         )));
         w.set_queue_label(queue_name.map(|n| format!("取号办理：{n}")).unwrap_or_default().into());
-        w.set_serial(w.get_serial() + 1);
+        self.serial.set(self.serial.get() + 1);
+        w.set_serial(self.serial.get());
         *self.state.borrow_mut() = State { guide: Some(index), checked };
         k.go(Page::Guide);
     }
@@ -104,12 +107,30 @@ impl GuidesScreen {
     }
 }
 
+impl GuidesScreen {
+    /// Every property of the global at its fresh value (`new` and `reset` both end here).
+    fn clear(&self, window: &AppWindow) {
+        self.rows.set(Vec::new());
+        self.eligibility.set(Vec::new());
+        self.basis.set(Vec::new());
+        self.materials.set(Vec::new());
+        self.steps.set(Vec::new());
+        self.facts.set(Vec::new());
+        let g = window.global::<Guides>();
+        g.set_name("".into());
+        g.set_summary("".into());
+        g.set_qr(Default::default());
+        g.set_queue_label("".into());
+    }
+}
+
 impl ScreenType for GuidesScreen {
     const DEMOS: &'static [&'static str] = &["guides", "guide"];
 
     fn new(window: &AppWindow, _: &Config) -> Self {
         let s = GuidesScreen {
             state: RefCell::default(),
+            serial: Cell::default(),
             rows: ListModel::new(),
             eligibility: ListModel::new(),
             basis: ListModel::new(),
@@ -124,6 +145,7 @@ impl ScreenType for GuidesScreen {
         g.set_materials(s.materials.handle());
         g.set_steps(s.steps.handle());
         g.set_facts(s.facts.handle());
+        s.clear(window);
         s
     }
 
@@ -143,17 +165,7 @@ impl ScreenType for GuidesScreen {
 impl Screen for GuidesScreen {
     fn reset(&self, k: &dyn Kiosk) {
         *self.state.borrow_mut() = State::default();
-        self.rows.set(Vec::new());
-        self.eligibility.set(Vec::new());
-        self.basis.set(Vec::new());
-        self.materials.set(Vec::new());
-        self.steps.set(Vec::new());
-        self.facts.set(Vec::new());
-        let g = k.window().global::<Guides>();
-        g.set_name("".into());
-        g.set_summary("".into());
-        g.set_qr(Default::default());
-        g.set_queue_label("".into());
+        self.clear(k.window());
     }
 
     fn session_state(&self, k: &dyn Kiosk) -> String {

@@ -4,6 +4,7 @@
 use std::rc::Weak;
 
 use anyhow::Result;
+use chrono::{Datelike, NaiveDateTime};
 use slint::ComponentHandle;
 
 use super::{on, DemoArgs, Kiosk, Screen, ScreenType};
@@ -13,6 +14,15 @@ use crate::ui::{AppWindow, Hall};
 pub(crate) struct HomeScreen;
 
 impl HomeScreen {
+    /// The hall clock: 09:30 and 2026年11月23日 星期一.
+    pub(crate) fn show_clock(&self, window: &AppWindow, now: NaiveDateTime) {
+        const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+        let hall = window.global::<Hall>();
+        hall.set_time_text(now.format("%H:%M").to_string().into());
+        let weekday = WEEKDAYS[now.weekday().num_days_from_monday() as usize];
+        hall.set_date_text(format!("{} 星期{weekday}", now.format("%Y年%-m月%-d日")).into());
+    }
+
     /// The hall and content the open store generation describes.
     pub(crate) fn show_store_info(&self, k: &dyn Kiosk) {
         let store = k.store();

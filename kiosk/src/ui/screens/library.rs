@@ -53,6 +53,15 @@ impl LibraryScreen {
     }
 }
 
+impl LibraryScreen {
+    /// Every property of the global at its fresh value (`new` and `reset` both end here).
+    fn clear(&self, window: &AppWindow) {
+        self.categories.set(Vec::new());
+        self.laws.set(Vec::new());
+        window.global::<Library>().set_category("".into());
+    }
+}
+
 /// A law's dates and size in one line: 公布 … · 施行 … · 共 N 条.
 pub(crate) fn law_meta(l: &LawSummary) -> String {
     let mut parts = Vec::new();
@@ -84,6 +93,7 @@ impl ScreenType for LibraryScreen {
         let lib = window.global::<Library>();
         lib.set_categories(s.categories.handle());
         lib.set_laws(s.laws.handle());
+        s.clear(window);
         s
     }
 
@@ -97,9 +107,7 @@ impl ScreenType for LibraryScreen {
 impl Screen for LibraryScreen {
     fn reset(&self, k: &dyn Kiosk) {
         self.category.borrow_mut().clear();
-        self.categories.set(Vec::new());
-        self.laws.set(Vec::new());
-        k.window().global::<Library>().set_category("".into());
+        self.clear(k.window());
     }
 
     fn session_state(&self, k: &dyn Kiosk) -> String {

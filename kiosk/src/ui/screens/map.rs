@@ -191,6 +191,35 @@ impl MapScreen {
     }
 }
 
+impl MapScreen {
+    /// Every property of the global at its fresh value (`new` and `reset` both end here).
+    fn clear(&self, window: &AppWindow) {
+        self.counties.set(Vec::new());
+        self.pins.set(Vec::new());
+        self.rows.set(Vec::new());
+        self.filters.set(Vec::new());
+        self.card_facts.set(Vec::new());
+        let m = window.global::<MapView>();
+        m.set_outline("".into());
+        m.set_outline_x(0.0);
+        m.set_outline_y(0.0);
+        m.set_outline_w(1.0);
+        m.set_outline_h(1.0);
+        m.set_vb_x(WHOLE[0]);
+        m.set_vb_y(WHOLE[1]);
+        m.set_vb_w(WHOLE[2]);
+        m.set_vb_h(WHOLE[3]);
+        m.set_caption("".into());
+        m.set_sample_note("".into());
+        m.set_filter("".into());
+        m.set_card_open(false);
+        m.set_card_name("".into());
+        m.set_card_qr(Default::default());
+        m.set_zoomed(false);
+        m.set_title("".into());
+    }
+}
+
 impl ScreenType for MapScreen {
     const DEMOS: &'static [&'static str] = &["map", "map-county", "point", "points"];
 
@@ -213,6 +242,7 @@ impl ScreenType for MapScreen {
         m.set_rows(s.rows.handle());
         m.set_filters(s.filters.handle());
         m.set_card_facts(s.card_facts.handle());
+        s.clear(window);
         s
     }
 
@@ -232,22 +262,14 @@ impl ScreenType for MapScreen {
 impl Screen for MapScreen {
     fn reset(&self, k: &dyn Kiosk) {
         *self.state.borrow_mut() = State::default();
-        self.pins.set(Vec::new());
-        self.rows.set(Vec::new());
-        self.card_facts.set(Vec::new());
-        let m = k.window().global::<MapView>();
-        m.set_filter("".into());
-        m.set_card_open(false);
-        m.set_card_name("".into());
-        m.set_card_qr(Default::default());
-        m.set_zoomed(false);
-        m.set_title("".into());
+        self.clear(k.window());
     }
 
     fn session_state(&self, k: &dyn Kiosk) -> String {
         let m = k.window().global::<MapView>();
         format!(
-            "{:?}; pins {:?}; rows {:?}; card {} {:?} {:?} {}; filter {:?}; zoomed {} {:?}",
+            "{:?}; pins {:?}; rows {:?}; card {} {:?} {:?} {}; filter {:?}; zoomed {} {:?}; \
+             view {} {} {} {}; outline {} chars",
             self.state.borrow(),
             self.pins,
             self.rows,
@@ -257,7 +279,12 @@ impl Screen for MapScreen {
             m.get_card_qr().size().width,
             m.get_filter(),
             m.get_zoomed(),
-            m.get_title()
+            m.get_title(),
+            m.get_vb_x(),
+            m.get_vb_y(),
+            m.get_vb_w(),
+            m.get_vb_h(),
+            m.get_outline().len()
         )
     }
 

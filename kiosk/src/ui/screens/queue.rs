@@ -7,7 +7,8 @@
 //! the headless renderer and the testing backend.
 //!
 //! The desk is built from the content generation's queue services: when the content changes,
-//! the desk is rebuilt before the next ticket, so a re-lettered service works at once.
+//! the desk is rebuilt on the next tap that needs it (open, choose, confirm), so a re-lettered
+//! service works at once.
 
 use std::cell::RefCell;
 use std::rc::Weak;
@@ -20,7 +21,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
-use crate::queue::desk::{Outcome, TicketDesk};
+use crate::queue::desk::{Outcome, ServiceStatus, TicketDesk};
 use crate::ui::hall_view;
 use crate::ui::{AppWindow, Page, Queue, ServiceItem};
 
@@ -94,9 +95,20 @@ impl QueueScreen {
             q.set_open(desk.queue().is_open(now));
             q.set_hours(desk.queue().hours_label().into());
             q.set_priority_label(desk.queue().priority_label.as_str().into());
+            // The counts are a courtesy; a database hiccup must not hide the services.
             let services = desk.services(now).unwrap_or_else(|e| {
-                eprintln!("queue: {e:#}");
-                Vec::new()
+                eprintln!("queue: waiting counts unavailable: {e:#}");
+                desk.queue()
+                    .services
+                    .iter()
+                    .map(|l| ServiceStatus {
+                        letter: l.letter.clone(),
+                        name: l.name.clone(),
+                        windows: l.windows.clone(),
+                        waiting: 0,
+                        wait_minutes: 0,
+                    })
+                    .collect()
             });
             self.services.set(
                 services
@@ -126,6 +138,9 @@ impl QueueScreen {
     }
 
     pub(crate) fn choose_service(&self, k: &dyn Kiosk, letter: &str) {
+        if let Err(e) = self.ensure_desk(k) {
+            eprintln!("queue unavailable: {e:#}");
+        }
         let name = self
             .desk
             .borrow()
@@ -160,7 +175,18 @@ impl QueueScreen {
         }) else {
             return;
         };
+        // A content switch since the page opened: the desk follows it before this ticket.
+        if let Err(e) = self.ensure_desk(k) {
+            eprintln!("ticket not issued: queue unavailable: {e:#}");
+            return;
+        }
         let Some((content, mut desk)) = self.desk.borrow_mut().take() else { return };
+        if desk.queue().service(&letter).is_none() {
+            // Re-lettered under the resident's finger: ask again rather than guess.
+            *self.desk.borrow_mut() = Some((content, desk));
+            self.open_queue(k, None);
+            return;
+        }
         let now = k.now();
         let (tx, rx) = mpsc::channel();
         let spawned = std::thread::Builder::new().name("ticket".into()).spawn(move || {
@@ -239,6 +265,29 @@ impl QueueScreen {
     }
 }
 
+impl QueueScreen {
+    /// Every property of the global at its fresh value (`new` and `reset` both end here).
+    fn clear(&self, window: &AppWindow) {
+        self.services.set(Vec::new());
+        let q = window.global::<Queue>();
+        q.set_open(false);
+        q.set_hours("".into());
+        q.set_priority_label("".into());
+        q.set_printing(self.printing.borrow().is_some());
+        q.set_selected("".into());
+        q.set_selected_name("".into());
+        q.set_priority(false);
+        q.set_code("".into());
+        q.set_service_name("".into());
+        q.set_windows("".into());
+        q.set_ahead(0);
+        q.set_wait_minutes(0);
+        q.set_printed(false);
+        q.set_time("".into());
+        q.set_qr(Default::default());
+    }
+}
+
 impl ScreenType for QueueScreen {
     const DEMOS: &'static [&'static str] = &["queue", "ticket"];
 
@@ -251,6 +300,7 @@ impl ScreenType for QueueScreen {
             services: ListModel::new(),
         };
         window.global::<Queue>().set_services(s.services.handle());
+        s.clear(window);
         s
     }
 
@@ -268,18 +318,7 @@ impl Screen for QueueScreen {
         // The desk and a ticket still printing are the kiosk's, not the resident's: they stay
         // (an outcome arriving for the old session is not shown).
         *self.choice.borrow_mut() = Choice::default();
-        let q = k.window().global::<Queue>();
-        q.set_selected("".into());
-        q.set_selected_name("".into());
-        q.set_priority(false);
-        q.set_code("".into());
-        q.set_service_name("".into());
-        q.set_windows("".into());
-        q.set_ahead(0);
-        q.set_wait_minutes(0);
-        q.set_printed(false);
-        q.set_time("".into());
-        q.set_qr(Default::default());
+        self.clear(k.window());
     }
 
     fn session_state(&self, k: &dyn Kiosk) -> String {

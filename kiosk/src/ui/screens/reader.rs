@@ -1,6 +1,6 @@
 //! The reader: one section of a law per page, the table of contents, jump to an article.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Weak;
 
 use anyhow::{Context, Result};
@@ -34,6 +34,8 @@ impl std::fmt::Debug for OpenLaw {
 
 pub(crate) struct ReaderScreen {
     law: RefCell<Option<OpenLaw>>,
+    /// Bumped whenever the page changes, so the view scrolls back to its top.
+    page_serial: Cell<i32>,
     blocks: ListModel<BlockItem>,
     toc: ListModel<TocItem>,
 }
@@ -148,7 +150,8 @@ impl ReaderScreen {
         reader.set_breadcrumb(span.breadcrumb.join(" ＞ ").into());
         reader.set_page_index(page as i32);
         reader.set_starts_mid_section(start > span.start);
-        reader.set_page_serial(reader.get_page_serial() + 1);
+        self.page_serial.set(self.page_serial.get() + 1);
+        reader.set_page_serial(self.page_serial.get());
         reader.set_toc_open(false);
         // The heading the page belongs to: the last one that starts at or before it.
         let mut toc_current = 0;
@@ -213,12 +216,14 @@ impl ScreenType for ReaderScreen {
     fn new(window: &AppWindow, _: &Config) -> Self {
         let s = ReaderScreen {
             law: RefCell::default(),
+            page_serial: Cell::default(),
             blocks: ListModel::new(),
             toc: ListModel::new(),
         };
         let reader = window.global::<Reader>();
         reader.set_blocks(s.blocks.handle());
         reader.set_toc(s.toc.handle());
+        s.clear(window);
         s
     }
 
@@ -232,12 +237,13 @@ impl ScreenType for ReaderScreen {
     }
 }
 
-impl Screen for ReaderScreen {
-    fn reset(&self, k: &dyn Kiosk) {
-        *self.law.borrow_mut() = None;
+impl ReaderScreen {
+    /// Every property of the global at its fresh value (`new` and `reset` both end here); the
+    /// page serial only ever grows.
+    fn clear(&self, window: &AppWindow) {
         self.blocks.set(Vec::new());
         self.toc.set(Vec::new());
-        let r = k.window().global::<Reader>();
+        let r = window.global::<Reader>();
         r.set_title("".into());
         r.set_status(LawStatus::InForce);
         r.set_meta("".into());
@@ -251,6 +257,13 @@ impl Screen for ReaderScreen {
         r.set_jump_open(false);
         r.set_jump_digits("".into());
         r.set_jump_error("".into());
+    }
+}
+
+impl Screen for ReaderScreen {
+    fn reset(&self, k: &dyn Kiosk) {
+        *self.law.borrow_mut() = None;
+        self.clear(k.window());
     }
 
     fn session_state(&self, k: &dyn Kiosk) -> String {
