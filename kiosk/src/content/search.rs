@@ -72,7 +72,7 @@ const MAX_TITLE_HITS: usize = 5;
 const SCATTER_BELOW: usize = 10;
 
 /// Splits typed text into terms at spaces, ASCII or ideographic.
-pub fn split_query(query: &str) -> Vec<&str> {
+pub(crate) fn split_query(query: &str) -> Vec<&str> {
     query.split(|c: char| c.is_whitespace() || c == '\u{3000}').filter(|t| !t.is_empty()).collect()
 }
 
@@ -95,7 +95,7 @@ fn resolve_terms(conn: &Connection, raw_terms: &[&str]) -> Result<Vec<String>> {
     Ok(terms)
 }
 
-pub fn search(conn: &Connection, raw_terms: &[&str], limit: usize) -> Result<SearchResults> {
+pub(crate) fn search(conn: &Connection, raw_terms: &[&str], limit: usize) -> Result<SearchResults> {
     let terms = resolve_terms(conn, raw_terms)?;
     let queries: Vec<TermQuery> =
         terms.iter().filter_map(|t| term_query_with(t, synonyms::alternatives(t))).collect();

@@ -18,7 +18,8 @@ use crate::ui::{AidCheck, AidOutcome, AppWindow, Page};
 const LEGAL_AID_LAW: &str = "中华人民共和国法律援助法";
 
 /// The guides whose queue service a verdict points to: the hall letters its windows itself, and
-/// each guide names the service that handles it.
+/// each guide names the service that handles it (checked at `bundle build`). A deployment
+/// without these guides gets the queue page with no service chosen, and the button says 取号排队.
 const LEGAL_AID_GUIDE: &str = "legal-aid";
 const CONSULTATION_GUIDE: &str = "legal-consultation";
 
