@@ -15,7 +15,9 @@ use kiosk::app::config::Config;
 use kiosk::content::Store;
 use kiosk::queue::speech::RecordingSpeaker;
 use kiosk::ui::controller::Controller;
-use kiosk::ui::{AidCheck, AidOutcome, AppWindow, Guides, MapView, Nav, Page, Queue, Reader};
+use kiosk::ui::{
+    AidCheck, AidOutcome, AppWindow, GuideRowKind, Guides, MapView, Nav, Page, Queue, Reader,
+};
 use slint::{ComponentHandle, Model};
 use support::escpos_decode::{decode, readout};
 use support::printer::{Behaviour, LoopbackPrinter};
@@ -60,8 +62,9 @@ fn hall_screens() {
     tap(w, "办事指南");
     assert_eq!(w.global::<Nav>().get_page(), Page::Guides);
     let rows = w.global::<Guides>().get_rows();
-    assert_eq!(rows.row_data(0).unwrap().header, "法律援助");
-    assert_eq!(rows.iter().filter(|r| r.header.is_empty()).count(), 8);
+    let first = rows.row_data(0).unwrap();
+    assert_eq!((first.kind, first.name.as_str()), (GuideRowKind::Group, "法律援助"));
+    assert_eq!(rows.iter().filter(|r| r.kind == GuideRowKind::Guide).count(), 8);
     tap(w, "法律援助申请");
     assert_eq!(w.global::<Nav>().get_page(), Page::Guide);
     let g = w.global::<Guides>();

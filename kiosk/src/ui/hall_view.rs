@@ -4,7 +4,8 @@
 use slint::{Image, Rgb8Pixel, SharedPixelBuffer};
 
 use super::{
-    BasisItem, CountyLabel, FactItem, GuideRow, MaterialItem, PinItem, PinStyle, PointRow, StepItem,
+    BasisItem, CountyLabel, FactItem, GuideRow, GuideRowKind, MaterialItem, PinItem, PinStyle,
+    PointRow, StepItem,
 };
 use crate::content::hall::guides::Guide;
 use crate::content::hall::map::SchematicMap;
@@ -47,13 +48,13 @@ pub fn guide_rows(guides: &[Guide]) -> Vec<GuideRow> {
     let groups: Vec<&str> = groups.into_iter().map(|(name, _)| name).collect();
     let mut rows = Vec::new();
     for group in groups {
-        rows.push(GuideRow { header: group.into(), ..Default::default() });
+        rows.push(GuideRow { kind: GuideRowKind::Group, name: group.into(), ..Default::default() });
         for g in guides.iter().filter(|g| g.group == group) {
             rows.push(GuideRow {
+                kind: GuideRowKind::Guide,
                 id: g.id.as_str().into(),
                 name: g.name.as_str().into(),
                 summary: g.summary.as_str().into(),
-                header: "".into(),
             });
         }
     }
