@@ -14,7 +14,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::idle::{IdleUi, IdleWatch};
 use super::navigation::Navigator;
-use super::screens::{DemoArgs, Kiosk, Screens};
+use super::screens::{on, DemoArgs, Kiosk, Screens};
 use super::{AppWindow, Metrics, Nav, Page, Session};
 use crate::app::config::{Config, Orientation};
 use crate::content::hall::HallContent;
@@ -110,15 +110,11 @@ impl Controller {
     }
 
     fn wire(&self) {
-        let w = &self.window;
-        let me = self.me.clone();
-        w.global::<Nav>().on_back(move || with(&me, |c| c.back()));
-        let me = self.me.clone();
-        w.global::<Nav>().on_home(move || with(&me, |c| c.home()));
-        let me = self.me.clone();
-        w.global::<Session>().on_activity(move || with(&me, |c| c.activity()));
-        let me = self.me.clone();
-        w.global::<Session>().on_keep_going(move || with(&me, |c| c.activity()));
+        let (nav, session) = (self.window.global::<Nav>(), self.window.global::<Session>());
+        on!(self.me, nav, on_back, |c| c.back());
+        on!(self.me, nav, on_home, |c| c.home());
+        on!(self.me, session, on_activity, |c| c.activity());
+        on!(self.me, session, on_keep_going, |c| c.activity());
     }
 
     /// Pins the kiosk's clock (screenshots, tests): the home clock and the queue use it.
@@ -230,13 +226,6 @@ impl Controller {
             Some(screen) => screen.show_demo(self, name, args),
             None => anyhow::bail!("unknown screen {name:?}: {}", Screens::demo_names().join(", ")),
         }
-    }
-}
-
-/// Runs `f` on the controller if the window still has one (callbacks outlive nothing).
-pub(crate) fn with(me: &Weak<Controller>, f: impl FnOnce(&Controller)) {
-    if let Some(c) = me.upgrade() {
-        f(&c);
     }
 }
 

@@ -20,15 +20,13 @@ const WHOLE: [f32; 4] = [0.0, 0.0, 1000.0, 1000.0];
 struct State {
     /// Map viewbox in plane units: x, y, width, height.
     viewbox: [f32; 4],
-    /// The pins shown, as the page has them (a cluster's count decides what a tap does).
-    pins: Vec<PinItem>,
     filter: String,
     card: Option<String>,
 }
 
 impl Default for State {
     fn default() -> Self {
-        State { viewbox: WHOLE, pins: Vec::new(), filter: String::new(), card: None }
+        State { viewbox: WHOLE, filter: String::new(), card: None }
     }
 }
 
@@ -102,10 +100,8 @@ impl MapScreen {
         m.set_vb_h(vb[3]);
         m.set_title(title.into());
         m.set_zoomed(adcode.is_some());
-        self.pins.set(pins.clone());
-        let mut s = self.state.borrow_mut();
-        s.viewbox = vb;
-        s.pins = pins;
+        self.pins.set(pins);
+        self.state.borrow_mut().viewbox = vb;
     }
 
     /// A tap on the map at plane point (x, y), on a canvas `aspect` (height / width): zoom
@@ -121,10 +117,9 @@ impl MapScreen {
     /// A pin: its card, or for a cluster, the list of the points it gathers (nearest first).
     fn open_pin(&self, k: &dyn Kiosk, id: &str, aspect: f32) {
         self.note_canvas_aspect(aspect);
-        let (count, width) = {
-            let s = self.state.borrow();
-            (s.pins.iter().find(|p| p.id == id).map(|p| p.count), s.viewbox[2])
-        };
+        // The pins this screen put on the map (its own model, not read back from the page).
+        let count = self.pins.rows().find(|p| p.id == id).map(|p| p.count);
+        let width = self.state.borrow().viewbox[2];
         if count.unwrap_or(1) > 1 {
             let county = k.hall().and_then(|h| {
                 h.points.points.iter().find(|p| p.id == id).map(|p| p.county.clone())

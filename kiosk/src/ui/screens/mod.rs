@@ -158,6 +158,12 @@ impl<T: Clone + 'static> ListModel<T> {
     pub(crate) fn set_row(&self, i: usize, row: T) {
         self.0.set_row_data(i, row);
     }
+    pub(crate) fn row(&self, i: usize) -> Option<T> {
+        self.0.row_data(i)
+    }
+    pub(crate) fn rows(&self) -> impl Iterator<Item = T> + '_ {
+        self.0.iter()
+    }
 }
 
 impl<T: Clone + std::fmt::Debug + 'static> std::fmt::Debug for ListModel<T> {

@@ -121,7 +121,7 @@ impl ReaderScreen {
         let mut law = self.law.borrow_mut();
         let Some(law) = law.as_mut() else { return };
         let page = page.min(law.pages.len().saturating_sub(1));
-        law.page = page;
+        let shown_before = std::mem::replace(&mut law.page, page);
         let Some(span) = law.pages.get(page).cloned() else { return };
         let first_text = (span.start..span.end)
             .find(|&i| law.blocks[i].kind != StoreBlock::Heading)
@@ -153,20 +153,19 @@ impl ReaderScreen {
         self.page_serial.set(self.page_serial.get() + 1);
         reader.set_page_serial(self.page_serial.get());
         reader.set_toc_open(false);
-        // The heading the page belongs to: the last one that starts at or before it.
-        let mut toc_current = 0;
+        // Only the entries of the page left and the page shown change their mark (a TOC starts
+        // with none marked); the heading the page belongs to is the last one starting at or
+        // before it (the TOC is in page order).
         for (i, &p) in law.toc_pages.iter().enumerate() {
-            if p <= page {
-                toc_current = i;
+            if p != shown_before && p != page {
+                continue;
             }
-            let current = p == page;
-            if let Some(mut item) =
-                slint::Model::row_data(&self.toc.handle(), i).filter(|item| item.current != current)
-            {
-                item.current = current;
+            if let Some(mut item) = self.toc.row(i).filter(|item| item.current != (p == page)) {
+                item.current = p == page;
                 self.toc.set_row(i, item);
             }
         }
+        let toc_current = law.toc_pages.partition_point(|&p| p <= page).saturating_sub(1);
         reader.set_toc_current(toc_current as i32);
     }
 
