@@ -4,32 +4,12 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 use kiosk::content::bundle::{sha256_hex, Manifest};
 
-fn kiosk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiosk"))
-        .args(args)
-        .env_remove("KIOSK_CONFIG")
-        .output()
-        .expect("kiosk runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = kiosk(args);
-    assert!(
-        out.status.success(),
-        "kiosk {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
+use support::cli::{kiosk, ok, p};
 
 /// A copy of content/ whose law texts can be edited.
 fn content_copy(dir: &Path) -> PathBuf {

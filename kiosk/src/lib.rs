@@ -2,13 +2,14 @@
 //!
 //! # Layout
 //!
-//! Data flows one way, content → store → screens; the queue issues tickets for the hall's
-//! services; `app` builds the pieces from configuration. Each layer imports only layers below
+//! Data flows one way, repository → sync → content store → screens; the queue issues tickets
+//! for the hall's services; `app` builds the pieces from configuration. Each layer imports only layers below
 //! it in this list (`tools/module-graph --layers` prints the graph and finds no cycle):
 //!
 //! ```text
-//! ui        the Slint pages' Rust side: controller + one module per screen → app, content, queue, text
-//! app       configuration (typed, parsed once) and the composition root   → content, queue
+//! ui        the Slint pages' Rust side: controller + one module per screen → app, content, queue, sync, text
+//! app       configuration (typed, parsed once) and the composition root   → content, queue, sync
+//! sync      TUF-signed releases: keys, publish, check/fetch/install         → content
 //! queue     tickets in SQLite, the printer, the voice, the calling system → content::hall, text
 //! content   law sources → bundle → store generations → search; hall content → text
 //! text      Chinese numerals and other plain text helpers                  → (nothing)
@@ -17,5 +18,6 @@
 pub mod app;
 pub mod content;
 pub mod queue;
+pub mod sync;
 pub mod text;
 pub mod ui;

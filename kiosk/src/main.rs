@@ -1,7 +1,9 @@
 //! `kiosk`: the firmware's single binary. `kiosk --help` lists what it does.
 
+mod cli;
+
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -12,8 +14,10 @@ use kiosk::app::{self, config::Config};
 use kiosk::content::{bundle, source::ContentSource, Store};
 use kiosk::queue::desk::TicketDesk;
 use kiosk::queue::speech::Silent;
+use kiosk::sync::poller::PollPlan;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::headless::{peak_rss_kib, Headless};
+use kiosk::ui::preparing;
 use kiosk::ui::screens::{DemoArgs, Screens};
 use kiosk::ui::AppWindow;
 
@@ -107,6 +111,18 @@ enum Command {
     /// The hall's queue: waiting counts, calling the next number, printer faults.
     #[command(subcommand)]
     Queue(QueueCommand),
+    /// Signing keys for content releases (the technician's machine).
+    #[command(subcommand)]
+    Keys(cli::sync::KeysCommand),
+    /// Publish a bundle as the next release of a TUF repository (static files for nginx/CDN/USB).
+    Publish(cli::sync::PublishArgs),
+    /// Check a repository once and install its release if newer and verified.
+    Update(cli::sync::UpdateArgs),
+    /// Switch back to the content generation kept from before the last update.
+    Rollback {
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
     /// Search the installed content and print the top results.
     Search {
         /// What a resident would type: characters, pinyin, several terms separated by spaces.
@@ -175,13 +191,43 @@ fn main() -> Result<()> {
             if let Some(dir) = store {
                 config.data_dir = dir;
             }
-            let store = Store::open(&config.data_dir)?;
-            let window = AppWindow::new()?;
-            let (w, h) = config.orientation.size();
-            // Logical size: on a desktop, SLINT_SCALE_FACTOR=0.5 shows the whole portrait panel.
-            window.window().set_size(slint::LogicalSize::new(w as f32, h as f32));
-            let _controller = Controller::new(window.clone_strong(), store, &config);
-            window.run()?;
+            let _sync = config.update_source.clone().map(|source| {
+                kiosk::sync::poller::spawn(
+                    PollPlan {
+                        data_dir: config.data_dir.clone(),
+                        source,
+                        provisioned_root: config.trusted_root.clone(),
+                        interval: Duration::from_secs(config.update_interval_mins * 60),
+                        max_backoff: Duration::from_secs(6 * 3600),
+                    },
+                    // The window switches to new content by itself at a quiet moment.
+                    || {},
+                )
+            });
+            let open_app = {
+                let config = config.clone();
+                move |store: Store| -> Result<_> {
+                    let window = AppWindow::new()?;
+                    let (w, h) = config.orientation.size();
+                    // Logical size: on a desktop, SLINT_SCALE_FACTOR=0.5 shows the whole panel.
+                    window.window().set_size(slint::LogicalSize::new(w as f32, h as f32));
+                    let controller = Controller::new(window.clone_strong(), store, &config);
+                    window.show()?;
+                    Ok((window, controller))
+                }
+            };
+            match Store::open(&config.data_dir) {
+                Ok(store) => {
+                    let _app = open_app(store)?;
+                    slint::run_event_loop()?;
+                }
+                Err(e) => {
+                    // No content yet: a calm waiting screen, never a crash loop.
+                    eprintln!("kiosk: {e:#}: showing 内容准备中 until content is installed");
+                    let _preparing = preparing::show_until_content(&config, open_app)?;
+                    slint::run_event_loop()?;
+                }
+            }
         }
         Command::Screenshot {
             screen,
@@ -200,7 +246,7 @@ fn main() -> Result<()> {
             out,
         } => {
             if list {
-                println!("{}", Screens::demo_names().join(" "));
+                println!("{} preparing", Screens::demo_names().join(" "));
                 return Ok(());
             }
             let out = out.expect("clap requires --out without --list");
@@ -223,6 +269,13 @@ fn main() -> Result<()> {
             config.printer = printer.map(|p| p.parse()).transpose()?;
             config.speech = false;
             let mut headless = Headless::install(w, h)?;
+            if screen == "preparing" {
+                // The first-boot screen: a store that does not exist.
+                config.data_dir = queue_tmp.join("no-content");
+                let _window = preparing::show_until_content(&config, |_| Ok(()))?;
+                headless.save_png(&out)?;
+                return Ok(());
+            }
             let store = Store::open(&config.data_dir)?;
             let ctrl = Controller::new(AppWindow::new()?, store, &config);
             ctrl.window().show()?;
@@ -323,6 +376,10 @@ fn main() -> Result<()> {
             }
         }
         Command::Queue(cmd) => queue_command(cmd, &config)?,
+        Command::Keys(cmd) => cli::sync::keys(cmd)?,
+        Command::Publish(args) => cli::sync::publish(args)?,
+        Command::Update(args) => cli::sync::update(args, &config)?,
+        Command::Rollback { store } => cli::sync::rollback(store, &config)?,
         Command::Search { query, store, limit } => {
             let store = Store::open(&store.unwrap_or(config.data_dir))?;
             let results = store.search(&query.join(" "), limit)?;

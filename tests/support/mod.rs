@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+pub mod cli;
 pub mod escpos_decode;
+pub mod nginx;
 pub mod printer;
 pub mod ui;
 

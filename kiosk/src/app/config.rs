@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use crate::queue::printer::PrinterTarget;
+use crate::sync::client::Source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -50,6 +51,14 @@ pub struct Config {
     pub ticket_status_url: String,
     /// Where the queue database lives (default: DATA_DIR/queue).
     pub queue_dir: Option<PathBuf>,
+    /// The content repository `kiosk run` checks: the municipal server's URL
+    /// (`https://…/kiosk-repo/`) or a folder. None: content changes only by hand.
+    pub update_source: Option<Source>,
+    /// The root of trust the image was provisioned with (TUF root.json); the kiosk moves to
+    /// newer roots the repository signs over to, and keeps them in DATA_DIR/sync/tuf.
+    pub trusted_root: PathBuf,
+    /// Minutes between checks (±20 % jitter).
+    pub update_interval_mins: u64,
 }
 
 impl Default for Config {
@@ -67,6 +76,9 @@ impl Default for Config {
             here: None,
             ticket_status_url: "https://www.12348.gov.cn/queue?ticket={ticket}".into(),
             queue_dir: None,
+            update_source: None,
+            trusted_root: "/etc/kiosk/root.json".into(),
+            update_interval_mins: 15,
         }
     }
 }
@@ -92,8 +104,12 @@ impl Config {
             toml::from_str(&text).with_context(|| format!("config {}", path.display()))?;
         // A relative data_dir is relative to the config file, so a checkout's demo config works
         // from any working directory.
+        let dir = path.parent().unwrap_or(Path::new("."));
         if config.data_dir.is_relative() {
-            config.data_dir = path.parent().unwrap_or(Path::new(".")).join(&config.data_dir);
+            config.data_dir = dir.join(&config.data_dir);
+        }
+        if config.trusted_root.is_relative() {
+            config.trusted_root = dir.join(&config.trusted_root);
         }
         config.validate()?;
         Ok(config)
@@ -116,6 +132,9 @@ impl Config {
                 "idle_prompt_secs = {}: the prompt must stay at least 20 s (WCAG 2.2.1)",
                 self.idle_prompt_secs
             );
+        }
+        if self.update_interval_mins == 0 {
+            bail!("update_interval_mins = 0: at least one minute between content checks");
         }
         Ok(())
     }

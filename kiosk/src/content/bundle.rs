@@ -135,12 +135,21 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// A bundle whose manifest has been read and whose files all exist with the right sizes.
-/// File contents are checked when they are read ([`OpenBundle::read_law`]), so an install reads
-/// only what the store lacks.
+/// A bundle whose manifest has been read. File contents are checked when they are read
+/// ([`OpenBundle::read_law`]), so an install reads only what the store lacks.
 pub struct OpenBundle {
     pub dir: PathBuf,
     pub manifest: Manifest,
+    /// How a file entry maps to a file under `dir`.
+    layout: Layout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// A bundle directory: `dir/<entry.path>`.
+    Paths,
+    /// The sync client's target cache: `dir/<entry.sha256>`, holding only what the store lacked.
+    ByHash,
 }
 
 impl OpenBundle {
@@ -188,15 +197,39 @@ impl OpenBundle {
                 );
             }
         }
-        Ok(OpenBundle { dir: dir.to_owned(), manifest })
+        Ok(OpenBundle { dir: dir.to_owned(), manifest, layout: Layout::Paths })
     }
 
-    /// Reads the hall content file (exactly one per bundle).
-    pub fn read_hall(&self) -> Result<HallContent> {
+    /// A bundle whose files sit in `dir` named by their sha256 (the sync client's verified
+    /// target cache). Files the store already holds need not be there.
+    pub fn from_hash_dir(dir: &Path, manifest: Manifest) -> Result<OpenBundle> {
+        for f in &manifest.files {
+            if f.sha256.len() != 64 || !f.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                bail!("{}: {:?} is not a sha256", f.path, f.sha256);
+            }
+        }
+        Ok(OpenBundle { dir: dir.to_owned(), manifest, layout: Layout::ByHash })
+    }
+
+    fn file_path(&self, entry: &FileEntry) -> PathBuf {
+        match self.layout {
+            Layout::Paths => self.dir.join(&entry.path),
+            Layout::ByHash => self.dir.join(&entry.sha256),
+        }
+    }
+
+    /// The hall content file's entry (exactly one per bundle).
+    pub fn hall_entry(&self) -> Result<&FileEntry> {
         let mut halls = self.manifest.files.iter().filter(|f| f.kind == FileKind::Hall);
         let (Some(entry), None) = (halls.next(), halls.next()) else {
             bail!("a bundle holds exactly one hall content file");
         };
+        Ok(entry)
+    }
+
+    /// Reads the hall content file.
+    pub fn read_hall(&self) -> Result<HallContent> {
+        let entry = self.hall_entry()?;
         let text = self.read_checked(entry)?;
         serde_json::from_str(&text)
             .with_context(|| format!("{}: malformed hall content", entry.path))
@@ -211,7 +244,7 @@ impl OpenBundle {
 
     /// A file's text after checking its size, hash and encoding against the manifest.
     fn read_checked(&self, entry: &FileEntry) -> Result<String> {
-        let bytes = std::fs::read(self.dir.join(&entry.path))
+        let bytes = std::fs::read(self.file_path(entry))
             .with_context(|| format!("reading {}", entry.path))?;
         if bytes.len() as u64 != entry.size {
             bail!(

@@ -239,10 +239,15 @@ impl Store {
         lexicon::candidates(&self.conn, letters, limit)
     }
 
-    /// Installs a bundle as a new generation and switches to it. Only the documents the store does
-    /// not already hold are read and indexed; those it holds but the bundle lacks are removed.
+    /// Installs a bundle directory as a new generation and switches to it.
     pub fn install(data_dir: &Path, bundle_dir: &Path) -> Result<InstallReport> {
-        let bundle = OpenBundle::open(bundle_dir)?;
+        Self::install_bundle(data_dir, &OpenBundle::open(bundle_dir)?)
+    }
+
+    /// Installs an opened bundle as a new generation and switches to it. Only the documents the
+    /// store does not already hold are read and indexed; those it holds but the bundle lacks are
+    /// removed.
+    pub fn install_bundle(data_dir: &Path, bundle: &OpenBundle) -> Result<InstallReport> {
         std::fs::create_dir_all(data_dir.join("generations"))
             .with_context(|| format!("creating {}", data_dir.display()))?;
         let lock = std::fs::File::create(data_dir.join("install.lock"))?;
@@ -253,7 +258,7 @@ impl Store {
         let next = sweep_and_next_generation(&generations, current.as_deref())?;
         let building = generations.join(format!("gen-{next:06}.partial"));
         std::fs::create_dir_all(&building)?;
-        let report = match build_generation(&building, current.as_deref(), &bundle, next) {
+        let report = match build_generation(&building, current.as_deref(), bundle, next) {
             Ok(r) => r,
             Err(e) => {
                 // A refused bundle leaves nothing behind; the current generation never changed.
@@ -274,6 +279,51 @@ impl Store {
             }
         }
         Ok(report)
+    }
+
+    /// The sha256 of the hall content file this generation was built from.
+    pub fn hall_hash(&self) -> Result<Option<String>> {
+        meta(&self.conn, "hall_hash")
+    }
+
+    /// The content hashes of the laws this generation holds: what an update need not fetch.
+    pub fn law_hashes(&self) -> Result<HashSet<String>> {
+        let mut st = self.conn.prepare("SELECT hash FROM laws")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Switches back to the generation kept from before the last install (a technician's
+    /// undo). Returns the content version now current. The generation left stays, so a second
+    /// rollback undoes the first.
+    pub fn rollback(data_dir: &Path) -> Result<StoreInfo> {
+        let lock = std::fs::File::create(data_dir.join("install.lock"))?;
+        lock.lock().context("waiting for an install to finish")?;
+        let current = std::fs::read_link(data_dir.join("current"))
+            .with_context(|| format!("{}: no content installed", data_dir.display()))?;
+        let current_name = current.file_name().map(|n| n.to_owned());
+        let mut kept = Vec::new();
+        for entry in std::fs::read_dir(data_dir.join("generations"))? {
+            let name = entry?.file_name();
+            let text = name.to_string_lossy();
+            if text.starts_with("gen-")
+                && !text.ends_with(".partial")
+                && Some(&name) != current_name.as_ref()
+            {
+                kept.push(text.into_owned());
+            }
+        }
+        kept.sort();
+        let target =
+            kept.pop().context("no earlier generation is kept: nothing to roll back to")?;
+        let db = data_dir.join("generations").join(&target).join("content.db");
+        // Check it opens before pointing the kiosk at it.
+        let conn = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .with_context(|| format!("opening {}", db.display()))?;
+        let info = read_info(&conn)?;
+        drop(conn);
+        switch_current(data_dir, &format!("generations/{target}"))?;
+        Ok(info)
     }
 }
 
@@ -449,9 +499,16 @@ fn apply_bundle(
     }
     let m = &bundle.manifest;
     // Checked and parsed before the swap: a bundle with broken hall content never goes live.
-    let hall = bundle.read_hall()?;
+    // Unchanged hall content (same hash) is kept as it is, so an update need not fetch it.
+    let hall_hash = bundle.hall_entry()?.sha256.clone();
+    if meta(&tx, "hall_hash")?.as_deref() != Some(hall_hash.as_str()) {
+        let hall = bundle.read_hall()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('hall', ?1), ('hall_hash', ?2)",
+            [serde_json::to_string(&hall)?, hall_hash],
+        )?;
+    }
     for (k, v) in [
-        ("hall", serde_json::to_string(&hall)?),
         ("generation", generation.to_string()),
         ("content_version", m.content_version.clone()),
         ("created_at", m.created_at.clone()),

@@ -21,6 +21,9 @@ use crate::content::hall::HallContent;
 use crate::content::Store;
 use crate::queue::speech::Speaker;
 
+/// No touch for this long before a new content generation replaces the one on screen.
+const QUIET_BEFORE_SWITCH: Duration = Duration::from_secs(5);
+
 /// Makes the voice for a ticket desk (the desk moves to a worker thread, so it owns its own).
 type SpeakerFactory = Box<dyn Fn() -> Box<dyn Speaker>>;
 
@@ -39,6 +42,8 @@ pub struct Controller {
     /// Counts content switches: a screen holding something built from the old content (the
     /// ticket desk) compares and rebuilds.
     content_serial: Cell<u64>,
+    /// Runs for a few seconds after each touch: a new content generation waits until it stops.
+    recently_touched: Timer,
     speaker: SpeakerFactory,
     pub(crate) screens: Screens,
     idle: Rc<IdleWatch>,
@@ -81,6 +86,7 @@ impl Controller {
             now_override: Cell::new(None),
             session: Cell::new(0),
             content_serial: Cell::new(0),
+            recently_touched: Timer::default(),
             speaker,
             screens,
             idle: IdleWatch::new(
@@ -138,6 +144,7 @@ impl Controller {
 
     /// A touch anywhere: restarts the idle time and hides the prompt.
     pub fn activity(&self) {
+        self.recently_touched.start(TimerMode::SingleShot, QUIET_BEFORE_SWITCH, || {});
         self.idle.activity();
     }
 
@@ -177,6 +184,11 @@ impl Controller {
 
     fn tick_clock(&self) {
         self.screens.home.show_clock(&self.window, self.now());
+        // Content installed in the background goes live only when nobody is using the kiosk:
+        // on the home page, nothing typed, no touch for a few seconds.
+        if !self.recently_touched.running() && !IdleUi::session_active(self) {
+            self.reload_store_if_stale();
+        }
     }
 
     /// Shows the idle prompt now (screenshots).

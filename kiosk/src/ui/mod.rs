@@ -22,6 +22,7 @@ pub mod headless;
 mod idle;
 mod navigation;
 mod pages;
+pub mod preparing;
 pub mod screens;
 mod search_input;
 

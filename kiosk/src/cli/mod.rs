@@ -1,0 +1,3 @@
+//! Command groups of the `kiosk` binary, one file each (the rest still live in main.rs).
+
+pub mod sync;

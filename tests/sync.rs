@@ -1,0 +1,343 @@
+//! Content refresh end to end: `kiosk keys`, `kiosk publish` and `kiosk update` through the
+//! binary, against real nginx on loopback (and a repository folder, as a USB stick holds it).
+//! Each refusal is checked to leave the running content exactly as it was.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use kiosk::content::Store;
+use kiosk::sync::status::SyncStatus;
+use support::nginx::{free_port, Nginx};
+
+use support::cli::{kiosk, ok, p};
+
+/// A municipal publisher and one kiosk: keys, an editable copy of content/, the repository.
+struct Site {
+    tmp: tempfile::TempDir,
+    content: PathBuf,
+    keys: PathBuf,
+    repo: PathBuf,
+    data: PathBuf,
+}
+
+impl Site {
+    fn new() -> Site {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = tmp.path().join("content");
+        support::copy_dir(&support::repo().join("content"), &content);
+        let keys = tmp.path().join("keys");
+        ok(&["keys", "init", "--keys", p(&keys)]);
+        let (repo, data) = (tmp.path().join("repo"), tmp.path().join("data"));
+        Site { tmp, content, keys, repo, data }
+    }
+
+    /// Builds content/ as `version` and publishes it (extra publish flags appended).
+    fn release(&self, version: &str, extra: &[&str]) -> String {
+        let bundle = self.tmp.path().join(format!("bundle-{version}"));
+        ok(&["bundle", "build", p(&self.content), "-o", p(&bundle), "--content-version", version]);
+        let mut args =
+            vec!["publish", p(&bundle), "--repo", p(&self.repo), "--keys", p(&self.keys)];
+        args.extend_from_slice(extra);
+        ok(&args)
+    }
+
+    fn update(&self, from: &str) -> Output {
+        let root = self.keys.join("roots/1.root.json");
+        kiosk(&["update", "--from", from, "--store", p(&self.data), "--root", p(&root)])
+    }
+
+    fn update_ok(&self, from: &str) -> String {
+        let out = self.update(from);
+        assert!(out.status.success(), "update failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// The update is refused with a message containing `why`, and the kiosk still serves
+    /// `running`.
+    fn refused(&self, from: &str, why: &str, running: &str) {
+        let out = self.update(from);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "expected a refusal ({why}), got: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(err.contains(why), "refusal should say {why:?}: {err}");
+        assert_eq!(self.running(), running, "a refused update changes nothing");
+        assert!(!ok(&["search", "离婚", "--store", p(&self.data)]).is_empty());
+    }
+
+    fn running(&self) -> String {
+        Store::open(&self.data).unwrap().info().content_version.clone()
+    }
+
+    /// Edits one law's text in content/ (人民调解法 gains a word).
+    fn edit_one_law(&self, word: &str) {
+        let path = self.content.join("laws/laws-core.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited = text.replacen(
+            "经人民调解委员会调解达成的",
+            &format!("经人民调解委员会调解达成的{word}"),
+            1,
+        );
+        assert_ne!(text, edited);
+        std::fs::write(&path, edited).unwrap();
+    }
+
+    /// A copy of the repository as it is now (an old mirror, an attacker's starting point).
+    fn snapshot_repo(&self, name: &str) -> PathBuf {
+        let to = self.tmp.path().join(name);
+        support::copy_dir(&self.repo, &to);
+        to
+    }
+}
+
+fn file_len(p: &Path) -> u64 {
+    std::fs::metadata(p).unwrap().len()
+}
+
+#[test]
+fn first_install_then_a_one_law_release_moves_little_more_than_that_law() {
+    let site = Site::new();
+    site.release("v1", &[]);
+    let nginx = Nginx::serve(&site.repo);
+    let out = site.update_ok(&nginx.url());
+    assert!(out.contains("installed v1") && out.contains("43 added"), "{out}");
+    let (_, first) = nginx.since(0);
+
+    let seen = nginx.requests().len();
+    site.edit_one_law("鲲鹏");
+    site.release("v2", &[]);
+    let out = site.update_ok(&nginx.url());
+    assert!(out.contains("1 added, 1 removed, 42 unchanged"), "{out}");
+    assert!(ok(&["search", "鲲鹏", "--store", p(&site.data)]).contains("人民调解法"));
+    let (requests, wire) = nginx.since(seen);
+    let law: Vec<_> = requests.iter().filter(|r| r.uri.contains(".law-")).collect();
+    assert_eq!(law.len(), 1, "exactly one law crosses the wire: {requests:#?}");
+    let law_gz = file_len(&site.repo.join(law[0].uri.trim_start_matches('/')));
+    let metadata: u64 =
+        requests.iter().filter(|r| !r.uri.contains(".law-")).map(|r| r.bytes_sent).sum();
+    println!(
+        "first install {first} B; one-law release {wire} B on the wire = law {} B (file {law_gz} B gz) + metadata {metadata} B in {} requests",
+        law[0].bytes_sent,
+        requests.len()
+    );
+    assert!(metadata <= 32 * 1024, "metadata {metadata} B over the 32 KiB goal: {requests:#?}");
+    assert!(law[0].bytes_sent as f64 <= 1.1 * law_gz as f64);
+
+    // Nothing new: one timestamp and one root probe.
+    let seen = nginx.requests().len();
+    let out = site.update_ok(&nginx.url());
+    assert!(out.contains("up to date: v2"), "{out}");
+    let (requests, wire) = nginx.since(seen);
+    assert!(wire < 2048, "an idle check costs {wire} B: {requests:#?}");
+}
+
+#[test]
+fn a_usb_stick_folder_installs_and_a_guide_and_queue_service_follow() {
+    let site = Site::new();
+    site.release("v1", &[]);
+    let out = site.update_ok(p(&site.repo));
+    assert!(out.contains("installed v1"), "{out}");
+    let hall = Store::open(&site.data).unwrap().hall().unwrap();
+    assert!(hall.queue.services.iter().any(|s| s.letter == "C"));
+
+    // Re-letter a queue service and retitle a guide, as a hall reorganising would.
+    let hall_toml = site.content.join("hall.toml");
+    let text = std::fs::read_to_string(&hall_toml).unwrap();
+    let letter_line = text.lines().find(|l| l.trim_start().starts_with("letter = \"C\"")).unwrap();
+    std::fs::write(
+        &hall_toml,
+        text.replacen(letter_line, &letter_line.replace("\"C\"", "\"K\""), 1),
+    )
+    .unwrap();
+    for guide in ["lawyer-services", "legal-consultation"] {
+        let path = site.content.join(format!("guides/{guide}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("queue = \"C\"", "queue = \"K\"")).unwrap();
+    }
+    site.release("v2", &[]);
+    site.update_ok(&format!("file://{}", p(&site.repo)));
+    let hall = Store::open(&site.data).unwrap().hall().unwrap();
+    assert!(hall.queue.services.iter().any(|s| s.letter == "K"), "the re-lettered service arrived");
+    assert!(!hall.queue.services.iter().any(|s| s.letter == "C"));
+}
+
+#[test]
+fn every_forgery_is_refused_and_the_kiosk_keeps_serving() {
+    let site = Site::new();
+    site.release("v1", &[]);
+    let v1_repo = site.snapshot_repo("repo-v1");
+    site.update_ok(p(&site.repo));
+    site.edit_one_law("鲲鹏");
+    site.release("v2", &[]);
+    site.update_ok(p(&site.repo));
+    assert_eq!(site.running(), "v2");
+
+    // Rollback: an old mirror offers v1 metadata, older than what the kiosk trusts.
+    site.refused(p(&v1_repo), "rollback", "v2");
+
+    // Wrong signature: a byte of the signed timestamp changed.
+    site.edit_one_law("凤凰");
+    site.release("v3", &[]);
+    let forged = site.snapshot_repo("forged-sig");
+    let ts = forged.join("metadata/timestamp.json");
+    let text = std::fs::read_to_string(&ts).unwrap();
+    std::fs::write(&ts, text.replacen("\"version\": 3", "\"version\": 4", 1)).unwrap();
+    site.refused(p(&forged), "signature", "v2");
+
+    // A corrupted target: same length, other bytes.
+    let corrupt = site.snapshot_repo("corrupt-target");
+    let target = std::fs::read_dir(corrupt.join("targets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_str().unwrap().contains(".law-") && !p.to_str().unwrap().ends_with(".gz"))
+        .unwrap();
+    let mut bytes = std::fs::read(&target).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x20;
+    std::fs::write(&target, &bytes).unwrap();
+    // Which law changed in v3 is the one the kiosk fetches; corrupt every law to be sure.
+    for e in std::fs::read_dir(corrupt.join("targets")).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.to_str().unwrap().to_owned();
+        if name.contains(".law-") && !name.ends_with(".gz") {
+            let mut b = std::fs::read(&path).unwrap();
+            let i = b.len() / 2;
+            b[i] ^= 0x20;
+            std::fs::write(&path, b).unwrap();
+        }
+    }
+    site.refused(p(&corrupt), "hash mismatch", "v2");
+
+    // Endless data: a target longer than its signed length.
+    let endless = site.snapshot_repo("endless");
+    for e in std::fs::read_dir(endless.join("targets")).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.to_str().unwrap().to_owned();
+        if name.contains(".law-") && !name.ends_with(".gz") {
+            let mut b = std::fs::read(&path).unwrap();
+            b.extend(std::iter::repeat_n(b' ', 4096));
+            std::fs::write(&path, b).unwrap();
+        }
+    }
+    site.refused(p(&endless), "endless data", "v2");
+
+    // An untrusted key: another publisher's repository.
+    let other = Site::new();
+    other.release("evil", &[]);
+    site.refused(p(&other.repo), "signature", "v2");
+
+    // Mix and match: v3's snapshot names targets version 3; serve v2's targets under that name.
+    let mixed = site.snapshot_repo("mixed");
+    std::fs::copy(mixed.join("metadata/2.targets.json"), mixed.join("metadata/3.targets.json"))
+        .unwrap();
+    site.refused(p(&mixed), "refused", "v2");
+
+    // Freeze: a timestamp that has expired.
+    site.release("v4", &["--timestamp-days=-1"]);
+    site.refused(p(&site.repo), "expired", "v2");
+
+    // And the genuine next release still goes in.
+    site.release("v5", &[]);
+    assert!(site.update_ok(p(&site.repo)).contains("installed v5"));
+}
+
+#[test]
+fn key_rotations_are_followed() {
+    let site = Site::new();
+    site.release("v1", &[]);
+    site.update_ok(p(&site.repo));
+    ok(&["keys", "rotate", "--keys", p(&site.keys), "--role", "targets"]);
+    site.edit_one_law("鲲鹏");
+    site.release("v2", &[]);
+    assert!(site.update_ok(p(&site.repo)).contains("installed v2"));
+    ok(&["keys", "rotate", "--keys", p(&site.keys), "--role", "root"]);
+    site.edit_one_law("凤凰");
+    site.release("v3", &[]);
+    assert!(site.update_ok(p(&site.repo)).contains("installed v3"));
+    let held: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.data.join("sync/tuf/root.json")).unwrap())
+            .unwrap();
+    assert_eq!(held["signed"]["version"], 3, "the kiosk now trusts root 3");
+}
+
+#[test]
+fn activation_time_holds_a_release_until_then() {
+    let site = Site::new();
+    site.release("v1", &[]);
+    site.update_ok(p(&site.repo));
+    site.edit_one_law("鲲鹏");
+    site.release("v2", &["--activate-at", "2099-01-01T00:00:00+08:00"]);
+    let out = site.update_ok(p(&site.repo));
+    assert!(out.contains("goes live at 2099-01-01"), "{out}");
+    assert_eq!(site.running(), "v1");
+    let status = ok(&["update", "--status", "--store", p(&site.data)]);
+    assert!(status.contains("pending:") && status.contains("v2"), "{status}");
+    site.release("v3", &["--activate-at", "2020-01-01T00:00:00Z"]);
+    assert!(site.update_ok(p(&site.repo)).contains("installed v3"));
+}
+
+#[test]
+fn a_dead_or_failing_server_leaves_the_content_serving() {
+    let site = Site::new();
+    site.release("v1", &[]);
+    site.update_ok(p(&site.repo));
+    let dead = format!("http://127.0.0.1:{}/", free_port());
+    site.refused(&dead, "could not be reached", "v1");
+    let failing = Nginx::failing(503);
+    site.refused(&failing.url(), "503", "v1");
+    let status = SyncStatus::load(&site.data).unwrap();
+    assert_eq!(status.failures, 2);
+    assert!(status.last_error.unwrap().contains("503"));
+    assert!(status.last_successful_check.is_some());
+}
+
+#[test]
+fn an_interrupted_download_resumes_with_a_range_request() {
+    let site = Site::new();
+    site.release("v1", &[]);
+    site.update_ok(p(&site.repo));
+    site.edit_one_law("鲲鹏");
+    site.release("v2", &[]);
+    // The kiosk had fetched half of the changed law when the power went.
+    let bundle = site.tmp.path().join("bundle-v2");
+    let m1: kiosk::content::bundle::Manifest = serde_json::from_slice(
+        &std::fs::read(site.tmp.path().join("bundle-v1/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let m2: kiosk::content::bundle::Manifest =
+        serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).unwrap()).unwrap();
+    let new = m2.files.iter().find(|f| !m1.files.contains(f)).unwrap();
+    let name = format!("{}.law-{}.json.gz", new.sha256, new.sha256);
+    let gz = std::fs::read(site.repo.join("targets").join(&name)).unwrap();
+    let cache = site.data.join("sync/targets");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::write(cache.join(format!("{}.gz.part", new.sha256)), &gz[..gz.len() / 2]).unwrap();
+
+    let nginx = Nginx::serve(&site.repo);
+    assert!(site.update_ok(&nginx.url()).contains("installed v2"));
+    let law = nginx.requests().into_iter().find(|r| r.uri.ends_with(&name)).unwrap();
+    assert_eq!(law.status, 206, "resumed with Range");
+    assert!(law.bytes_sent < gz.len() as u64, "only the missing half moved: {law:?}");
+}
+
+#[test]
+fn a_technician_rollback_holds_the_release_back_until_a_newer_one() {
+    let site = Site::new();
+    site.release("v1", &[]);
+    site.update_ok(p(&site.repo));
+    site.edit_one_law("鲲鹏");
+    site.release("v2", &[]);
+    site.update_ok(p(&site.repo));
+    let out = ok(&["rollback", "--store", p(&site.data)]);
+    assert!(out.contains("rolled back from v2 to v1"), "{out}");
+    assert_eq!(site.running(), "v1");
+    assert!(site.update_ok(p(&site.repo)).contains("rolled back by a technician"));
+    assert_eq!(site.running(), "v1");
+    site.edit_one_law("凤凰");
+    site.release("v3", &[]);
+    assert!(site.update_ok(p(&site.repo)).contains("installed v3"));
+}
