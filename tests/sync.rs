@@ -5,7 +5,8 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
+use std::time::Duration;
 
 use kiosk::content::Store;
 use kiosk::sync::status::SyncStatus;
@@ -340,4 +341,104 @@ fn a_technician_rollback_holds_the_release_back_until_a_newer_one() {
     site.edit_one_law("凤凰");
     site.release("v3", &[]);
     assert!(site.update_ok(p(&site.repo)).contains("installed v3"));
+}
+
+#[test]
+fn a_clock_behind_the_last_check_skips_one_check_and_recovers() {
+    let site = Site::new();
+    site.release("v1", &[]);
+    site.update_ok(p(&site.repo));
+    // The last check remembered a time far ahead (an RTC that jumped, then NTP corrected it).
+    std::fs::write(site.data.join("sync/tuf/latest_known_time.json"), "\"2099-01-01T00:00:00Z\"")
+        .unwrap();
+    site.edit_one_law("鲲鹏");
+    site.release("v2", &[]);
+    site.refused(p(&site.repo), "clock is behind", "v1");
+    assert!(site.update_ok(p(&site.repo)).contains("installed v2"), "the next check goes ahead");
+}
+
+#[test]
+fn a_full_disk_is_refused_up_front_and_never_loops() {
+    let site = Site::new();
+    site.release("v1", &[]);
+    site.update_ok(p(&site.repo));
+    site.edit_one_law("鲲鹏");
+    site.release("v2", &[]);
+    // A small filesystem holding the kiosk's data: a tmpfs in a user+mount namespace (no root
+    // needed), 6 MiB larger than the store: room to run, not to build a new generation.
+    let db = Store::open(&site.data).unwrap().database_path();
+    let size_kib = file_len(&db) / 1024 + 6 * 1024;
+    let small = site.tmp.path().join("small");
+    std::fs::create_dir_all(&small).unwrap();
+    let root = site.keys.join("roots/1.root.json");
+    let script = format!(
+        r#"set -e
+mount -t tmpfs -o size={size_kib}k tmpfs "{small}"
+cp -a "{data}" "{small}/data"
+for i in 1 2; do
+  if "{kiosk}" update --from "{repo}" --store "{small}/data" --root "{root}" 2>"{small}/err$i"; then echo "accepted $i"; fi
+  cat "{small}/err$i"
+done
+"{kiosk}" search 离婚 --store "{small}/data" --limit 1
+echo "version $(readlink "{small}/data/current")"
+echo "cache $(ls "{small}/data/sync/targets" 2>/dev/null | wc -l)"
+"#,
+        small = p(&small),
+        data = p(&site.data),
+        kiosk = env!("CARGO_BIN_EXE_kiosk"),
+        repo = p(&site.repo),
+        root = p(&root),
+    );
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("KIOSK_CONFIG")
+        .output()
+        .expect("unshare (util-linux) runs");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the small-filesystem script failed (user namespaces needed): {}\n{said}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!said.contains("accepted"), "an update went ahead on a full disk: {said}");
+    assert_eq!(said.matches("not enough disk space").count(), 2, "{said}");
+    assert!(said.contains("民法典"), "the old content still answers: {said}");
+    assert!(said.contains("version generations/gen-000001"), "{said}");
+    // Only the two release heads (under 1 KiB each): no law was downloaded onto the full disk.
+    assert!(said.contains("cache 2"), "more than the release heads was downloaded: {said}");
+}
+
+#[test]
+fn a_cut_connection_resumes_later_and_a_slow_line_still_finishes() {
+    use support::proxy::{Fault, Proxy};
+    let site = Site::new();
+    site.release("v1", &[]);
+    let nginx = Nginx::serve(&site.repo);
+    site.update_ok(&nginx.url());
+    site.edit_one_law("鲲鹏");
+    site.release("v2", &[]);
+
+    // The line drops 1,500 bytes into the law.
+    let cut = Proxy::start(nginx.port, ".law-", Fault::CutAfter(1500));
+    site.refused(&cut.url(), "connection dropped", "v1");
+    let parts: Vec<_> = std::fs::read_dir(site.data.join("sync/targets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert_eq!(parts.len(), 1, "the partial download is kept for resuming: {parts:?}");
+
+    // Later, on a slow line (256 B every 20 ms): no whole-request timeout cuts it short, and
+    // only the rest of the law is sent.
+    let seen = nginx.requests().len();
+    let slow = Proxy::start(
+        nginx.port,
+        ".law-",
+        Fault::Trickle { chunk: 256, pause: Duration::from_millis(20) },
+    );
+    assert!(site.update_ok(&slow.url()).contains("installed v2"));
+    let (requests, _) = nginx.since(seen);
+    let law = requests.iter().find(|r| r.uri.contains(".law-")).unwrap();
+    assert_eq!(law.status, 206, "resumed: {law:?}");
 }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod escpos_decode;
 pub mod nginx;
 pub mod printer;
+pub mod proxy;
 pub mod ui;
 
 use kiosk::content::{bundle, source::ContentSource, Store};
@@ -70,12 +71,17 @@ pub fn demo_store() -> &'static Path {
     data
 }
 
-/// Copies a directory tree (content sources, bundles).
+/// Copies a directory tree (content sources, bundles, a kiosk's data dir with its `current`
+/// symlink).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
+        let kind = e.file_type().unwrap();
+        if kind.is_symlink() {
+            let target = std::fs::read_link(e.path()).unwrap();
+            std::os::unix::fs::symlink(target, to.join(e.file_name())).unwrap();
+        } else if kind.is_dir() {
             copy_dir(&e.path(), &to.join(e.file_name()));
         } else {
             std::fs::copy(e.path(), to.join(e.file_name())).unwrap();

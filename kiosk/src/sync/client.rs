@@ -1,8 +1,11 @@
 //! The kiosk's side of a content refresh: check, fetch what is missing, install.
 //!
 //! ```text
-//! DATA/sync/tuf/          tough's datastore: the newest trusted root, timestamp and snapshot
-//!                         (what rollback and freeze checks compare against)
+//! DATA/sync/tuf/          the trust state: the newest trusted root, timestamp, snapshot and
+//!                         targets (what rollback and freeze checks compare against), each file
+//!                         replaced atomically and only after a check verified
+//! DATA/sync/tuf.work/     tough's datastore during one check (tough writes it in place, without
+//!                         fsync; a kill -9 there must not corrupt the trust state)
 //! DATA/sync/meta-cache/   immutable metadata already fetched (see `transport`)
 //! DATA/sync/targets/      verified targets waiting for the install (see `download`)
 //! DATA/sync/status.json   see `status`
@@ -180,30 +183,37 @@ async fn check_and_apply(
 ) -> Result<UpdateReport> {
     let sync = data_dir.join("sync");
     let root = trusted_root(data_dir, explicit_root, provisioned_root)?;
-    std::fs::create_dir_all(sync.join("tuf"))?;
+    let work = prepare_datastore(&sync)?;
     let base = source.base()?;
     let wire = WireCounter::default();
     let client = http_client()?;
     let meta_cache = sync.join("meta-cache");
     let transport = CachingTransport::new(client.clone(), &meta_cache, wire.clone());
-    let load = || async {
-        tough::RepositoryLoader::new(&root, base.join("metadata/")?, base.join("targets/")?)
+    let (metadata_url, targets_url) = (base.join("metadata/")?, base.join("targets/")?);
+    let load = || {
+        tough::RepositoryLoader::new(&root, metadata_url.clone(), targets_url.clone())
             .transport(transport.clone())
-            .datastore(sync.join("tuf"))
+            .datastore(work.clone())
             .load()
-            .await
-            .map_err(explain)
     };
     let repo = match load().await {
         Ok(r) => r,
+        Err(e @ tough::error::Error::SystemTimeSteppedBackward { .. }) => {
+            // A kiosk without an RTC (or with a bad one) can boot with a clock behind the last
+            // check. Refuse this check, and forget the remembered time so the next check judges
+            // expiry with the clock as it is then, rather than refusing until the clock catches
+            // up with a time that may itself have been wrong.
+            let _ = std::fs::remove_file(sync.join("tuf/latest_known_time.json"));
+            return Err(explain(e));
+        }
         // A damaged cached copy fails like a forged one: drop the cache and ask the source.
         Err(_) if meta_cache.exists() => {
             std::fs::remove_dir_all(&meta_cache).ok();
-            load().await?
+            load().await.map_err(explain)?
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(explain(e)),
     };
-    sync_dir(&sync.join("tuf"));
+    persist_trust(&work, &sync.join("tuf"))?;
 
     let targets_dir = sync.join("targets");
     let targets_base = base.join("targets/")?;
@@ -356,7 +366,8 @@ fn explain(e: tough::error::Error) -> anyhow::Error {
         }
         E::SystemTimeSteppedBackward { .. } => {
             "the clock is behind the time of an earlier check (no RTC, or NTP not synced \
-             yet): updates wait until the clock is right; the current content keeps serving"
+             yet): this check is skipped and the next one trusts the clock as it is then; the \
+             current content keeps serving"
         }
         E::ExpiredMetadata { .. } => "the repository's signatures have expired (freeze attack, or the publisher stopped re-signing): refused",
         E::OlderMetadata { .. }
@@ -392,19 +403,38 @@ fn prune_meta_cache(cache: &Path, repo: &tough::Repository) {
     }
 }
 
-/// tough writes its datastore without fsync; a power cut must not lose the versions that
-/// rollback protection compares against.
-fn sync_dir(dir: &Path) {
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            if let Ok(f) = std::fs::File::open(e.path()) {
-                let _ = f.sync_all();
+/// The files of tough's datastore that carry trust from one check to the next.
+const TRUST_FILES: [&str; 5] =
+    ["root.json", "timestamp.json", "snapshot.json", "targets.json", "latest_known_time.json"];
+
+/// A fresh working datastore holding a copy of the trust state.
+fn prepare_datastore(sync: &Path) -> Result<PathBuf> {
+    let (trust, work) = (sync.join("tuf"), sync.join("tuf.work"));
+    std::fs::create_dir_all(&trust)?;
+    if work.exists() {
+        std::fs::remove_dir_all(&work)?;
+    }
+    std::fs::create_dir_all(&work)?;
+    for name in TRUST_FILES {
+        if let Ok(bytes) = std::fs::read(trust.join(name)) {
+            std::fs::write(work.join(name), bytes)?;
+        }
+    }
+    Ok(work)
+}
+
+/// After a verified check: each trust file moves into place atomically and durably (tough
+/// writes without fsync; a power cut must not lose the versions rollback checks compare with).
+fn persist_trust(work: &Path, trust: &Path) -> Result<()> {
+    for name in TRUST_FILES {
+        if let Ok(bytes) = std::fs::read(work.join(name)) {
+            if std::fs::read(trust.join(name)).ok().as_deref() != Some(&bytes[..]) {
+                crate::content::bundle::write_atomically(&trust.join(name), &bytes)?;
             }
         }
     }
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    std::fs::File::open(trust)?.sync_all()?;
+    Ok(())
 }
 
 fn file_len(p: &Path) -> u64 {
