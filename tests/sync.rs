@@ -442,3 +442,68 @@ fn a_cut_connection_resumes_later_and_a_slow_line_still_finishes() {
     let law = requests.iter().find(|r| r.uri.contains(".law-")).unwrap();
     assert_eq!(law.status, 206, "resumed: {law:?}");
 }
+
+#[test]
+fn lan_push_needs_the_token_and_passes_every_check() {
+    use kiosk::sync::push::{spawn, PushService};
+    let site = Site::new();
+    site.release("v1", &[]);
+    site.update_ok(p(&site.repo));
+    site.edit_one_law("鲲鹏");
+    site.release("v2", &[]);
+    let port = free_port();
+    spawn(
+        ([127, 0, 0, 1], port).into(),
+        PushService {
+            data_dir: site.data.clone(),
+            provisioned_root: site.keys.join("roots/1.root.json"),
+            token: "correct-horse-battery-staple".into(),
+        },
+    )
+    .unwrap();
+    let to = format!("http://127.0.0.1:{port}/");
+    std::thread::sleep(Duration::from_millis(200));
+
+    let out = kiosk(&["push", p(&site.repo), "--to", &to, "--token", "guess"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrong or missing push token"));
+    assert_eq!(site.running(), "v1");
+
+    // The right token with someone else's repository: the kiosk's TUF checks refuse it.
+    let other = Site::new();
+    other.release("evil", &[]);
+    let out =
+        kiosk(&["push", p(&other.repo), "--to", &to, "--token", "correct-horse-battery-staple"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("signature"), "{err}");
+    assert_eq!(site.running(), "v1");
+
+    let said = ok(&["push", p(&site.repo), "--to", &to, "--token", "correct-horse-battery-staple"]);
+    assert!(said.contains("installed v2"), "{said}");
+    assert_eq!(site.running(), "v2");
+}
+
+#[test]
+fn a_stick_with_a_repository_is_applied_once_when_mounted() {
+    use kiosk::sync::poller::UsbWatch;
+    let site = Site::new();
+    site.release("v1", &[]);
+    site.update_ok(p(&site.repo));
+    site.edit_one_law("鲲鹏");
+    site.release("v2", &[]);
+    let media = site.tmp.path().join("media");
+    std::fs::create_dir_all(media.join("usb0")).unwrap();
+    let root = site.keys.join("roots/1.root.json");
+    let mut watch = UsbWatch::new(vec![media.clone()]);
+    assert!(watch.poll(&site.data, &root).is_empty(), "no stick, nothing to do");
+
+    support::copy_dir(&site.repo, &media.join("usb0/kiosk-repo"));
+    let applied = watch.poll(&site.data, &root);
+    assert_eq!(applied.len(), 1);
+    assert!(matches!(
+        applied[0].1.as_ref().unwrap().outcome,
+        kiosk::sync::client::Outcome::Installed(_)
+    ));
+    assert_eq!(site.running(), "v2");
+    assert!(watch.poll(&site.data, &root).is_empty(), "a stick left in is not applied again");
+}

@@ -118,6 +118,17 @@ enum Command {
     Publish(cli::sync::PublishArgs),
     /// Check a repository once and install its release if newer and verified.
     Update(cli::sync::UpdateArgs),
+    /// Hand a published repository on this machine to one kiosk on the LAN (its push endpoint
+    /// fetches it from here through every TUF check).
+    Push {
+        repo: PathBuf,
+        /// The kiosk's push endpoint, e.g. http://192.168.1.20:8620/
+        #[arg(long)]
+        to: String,
+        /// The kiosk's push_token.
+        #[arg(long)]
+        token: String,
+    },
     /// Switch back to the content generation kept from before the last update.
     Rollback {
         #[arg(long)]
@@ -204,6 +215,22 @@ fn main() -> Result<()> {
                     || {},
                 )
             });
+            let _usb = kiosk::sync::poller::spawn_usb_watch(
+                config.usb_mounts.clone(),
+                config.data_dir.clone(),
+                config.trusted_root.clone(),
+            );
+            let _push = match (config.push_listen, config.push_token.clone()) {
+                (Some(addr), Some(token)) => Some(kiosk::sync::push::spawn(
+                    addr,
+                    kiosk::sync::push::PushService {
+                        data_dir: config.data_dir.clone(),
+                        provisioned_root: config.trusted_root.clone(),
+                        token,
+                    },
+                )?),
+                _ => None,
+            };
             let open_app = {
                 let config = config.clone();
                 move |store: Store| -> Result<_> {
@@ -380,6 +407,7 @@ fn main() -> Result<()> {
         Command::Publish(args) => cli::sync::publish(args)?,
         Command::Update(args) => cli::sync::update(args, &config)?,
         Command::Rollback { store } => cli::sync::rollback(store, &config)?,
+        Command::Push { repo, to, token } => cli::sync::push(repo, to, token)?,
         Command::Search { query, store, limit } => {
             let store = Store::open(&store.unwrap_or(config.data_dir))?;
             let results = store.search(&query.join(" "), limit)?;

@@ -59,6 +59,12 @@ pub struct Config {
     pub trusted_root: PathBuf,
     /// Minutes between checks (±20 % jitter).
     pub update_interval_mins: u64,
+    /// Where removable media are mounted; a stick with a `kiosk-repo/` folder is applied.
+    pub usb_mounts: Vec<PathBuf>,
+    /// LAN push: the address the push endpoint listens on (e.g. `0.0.0.0:8620`) and the token a
+    /// technician's `kiosk push` must present. Both set, or the endpoint stays off.
+    pub push_listen: Option<std::net::SocketAddr>,
+    pub push_token: Option<String>,
 }
 
 impl Default for Config {
@@ -79,6 +85,9 @@ impl Default for Config {
             update_source: None,
             trusted_root: "/etc/kiosk/root.json".into(),
             update_interval_mins: 15,
+            usb_mounts: vec!["/media".into(), "/run/media".into()],
+            push_listen: None,
+            push_token: None,
         }
     }
 }
@@ -132,6 +141,9 @@ impl Config {
                 "idle_prompt_secs = {}: the prompt must stay at least 20 s (WCAG 2.2.1)",
                 self.idle_prompt_secs
             );
+        }
+        if self.push_listen.is_some() && self.push_token.as_deref().is_none_or(|t| t.len() < 16) {
+            bail!("push_listen needs a push_token of at least 16 characters");
         }
         if self.update_interval_mins == 0 {
             bail!("update_interval_mins = 0: at least one minute between content checks");

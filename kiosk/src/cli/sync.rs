@@ -184,6 +184,12 @@ fn print_status(data_dir: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
+pub fn push(repo: PathBuf, to: String, token: String) -> Result<()> {
+    let url: url::Url = to.parse().map_err(|e| anyhow::anyhow!("--to {to:?}: {e}"))?;
+    println!("{}", kiosk::sync::push::push(&repo, &url, &token)?);
+    Ok(())
+}
+
 pub fn rollback(store: Option<PathBuf>, config: &Config) -> Result<()> {
     let data_dir = store.unwrap_or_else(|| config.data_dir.clone());
     let left = Store::open(&data_dir)?.info().content_version.clone();

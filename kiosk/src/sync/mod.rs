@@ -16,6 +16,7 @@ pub mod keys;
 pub mod layout;
 pub mod poller;
 pub mod publish;
+pub mod push;
 pub mod status;
 mod transport;
 

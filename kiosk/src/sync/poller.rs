@@ -1,8 +1,10 @@
-//! The check loop inside `kiosk run`: every few minutes, with jitter (a city's kiosks boot
-//! together after a power cut and must not all knock at once) and exponential back-off after
-//! failures (a dead server or a full disk costs one request per back-off period, not a loop).
+//! The check loops inside `kiosk run`: the municipal server every few minutes, with jitter (a
+//! city's kiosks boot together after a power cut and must not all knock at once) and exponential
+//! back-off after failures (a dead server or a full disk costs one request per back-off period,
+//! not a loop); and USB sticks, applied when one holding a `kiosk-repo/` folder is mounted.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::client::{self, Outcome, Source};
@@ -52,6 +54,95 @@ pub fn spawn(
             std::thread::sleep(next_wait(&plan, failures, jitter()));
         })
         .expect("spawning the sync thread")
+}
+
+/// The folder name a technician's stick carries the published repository under.
+pub const USB_REPO_DIR: &str = "kiosk-repo";
+
+/// Finds repositories on mounted sticks and applies each new one once.
+pub struct UsbWatch {
+    /// Where removable media get mounted (`/media`, `/run/media`, …).
+    pub mount_roots: Vec<PathBuf>,
+    /// The timestamp each repository had when last applied: a stick left in is not re-applied.
+    seen: HashMap<PathBuf, Vec<u8>>,
+}
+
+impl UsbWatch {
+    pub fn new(mount_roots: Vec<PathBuf>) -> UsbWatch {
+        UsbWatch { mount_roots, seen: HashMap::new() }
+    }
+
+    /// `kiosk-repo` folders up to three levels under the mount roots
+    /// (`/media/usb0/kiosk-repo`, `/run/media/USER/LABEL/kiosk-repo`).
+    pub fn find(&self) -> Vec<PathBuf> {
+        fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            for e in entries.flatten() {
+                let p = e.path();
+                if !p.is_dir() {
+                    continue;
+                }
+                if e.file_name() == USB_REPO_DIR && p.join("metadata/timestamp.json").is_file() {
+                    out.push(p);
+                } else if depth > 1 {
+                    walk(&p, depth - 1, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for root in &self.mount_roots {
+            walk(root, 3, &mut out);
+        }
+        out.sort();
+        out
+    }
+
+    /// Applies every repository found whose timestamp changed since it was last applied.
+    pub fn poll(
+        &mut self,
+        data_dir: &Path,
+        provisioned_root: &Path,
+    ) -> Vec<(PathBuf, anyhow::Result<client::UpdateReport>)> {
+        let mut done = Vec::new();
+        for repo in self.find() {
+            let stamp = std::fs::read(repo.join("metadata/timestamp.json")).unwrap_or_default();
+            if self.seen.get(&repo) == Some(&stamp) {
+                continue;
+            }
+            let result =
+                client::update(data_dir, &Source::Dir(repo.clone()), None, provisioned_root);
+            self.seen.insert(repo.clone(), stamp);
+            done.push((repo, result));
+        }
+        done
+    }
+}
+
+/// Watches for sticks every few seconds on its own thread.
+pub fn spawn_usb_watch(
+    mount_roots: Vec<PathBuf>,
+    data_dir: PathBuf,
+    provisioned_root: PathBuf,
+) -> std::thread::JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("usb-watch".into())
+        .spawn(move || {
+            let mut watch = UsbWatch::new(mount_roots);
+            loop {
+                for (repo, result) in watch.poll(&data_dir, &provisioned_root) {
+                    match result {
+                        Ok(r) => eprintln!(
+                            "kiosk: {}: {}",
+                            repo.display(),
+                            super::push::describe(&r.outcome)
+                        ),
+                        Err(e) => eprintln!("kiosk: {}: refused: {e:#}", repo.display()),
+                    }
+                }
+                std::thread::sleep(Duration::from_secs(5));
+            }
+        })
+        .expect("spawning the USB watch")
 }
 
 /// A number in [0, 1) that differs between kiosks and between checks.

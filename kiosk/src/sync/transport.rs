@@ -38,7 +38,7 @@ impl WireCounter {
 /// The HTTP client every sync request uses: short connect timeout, a per-read timeout (not a
 /// whole-request one: a large target on a slow village line may take minutes, and that is fine
 /// as long as bytes keep coming).
-pub fn http_client() -> anyhow::Result<reqwest::Client> {
+pub(crate) fn http_client() -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .read_timeout(Duration::from_secs(30))
