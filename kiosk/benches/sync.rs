@@ -67,9 +67,12 @@ struct Step {
     bytes: u64,
     requests: usize,
     took: Duration,
+    /// Bytes sent for law targets, and the size of those laws' .gz files in the repository.
+    law_bytes: u64,
+    law_files: u64,
 }
 
-fn step(nginx: &Nginx, data: &Path, root: &Path) -> Step {
+fn step(nginx: &Nginx, data: &Path, root: &Path, repo: &Path) -> Step {
     let seen = nginx.requests().len();
     let t = Instant::now();
     let r = client::update(data, &Source::Http(nginx.url().parse().unwrap()), Some(root), root)
@@ -77,7 +80,16 @@ fn step(nginx: &Nginx, data: &Path, root: &Path) -> Step {
     let took = t.elapsed();
     assert!(matches!(r.outcome, Outcome::Installed(_)), "{:?}", r.outcome);
     let (requests, bytes) = nginx.since(seen);
-    Step { bytes, requests: requests.len(), took }
+    let laws: Vec<_> = requests.iter().filter(|r| r.uri.contains(".law-")).collect();
+    let law_files =
+        laws.iter().map(|r| std::fs::metadata(repo.join(&r.uri[1..])).unwrap().len()).sum();
+    Step {
+        bytes,
+        requests: requests.len(),
+        took,
+        law_bytes: laws.iter().map(|r| r.bytes_sent).sum(),
+        law_files,
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -100,7 +112,7 @@ fn main() -> anyhow::Result<()> {
         let published = Instant::now();
         publish::publish(&b, &tuf, &keys_dir, None, &Expiry::default())?;
         let publish_took = published.elapsed();
-        let s = step(&nginx, &data, &root);
+        let s = step(&nginx, &data, &root, &tuf);
         rows.push((version, dir_bytes(&b, None), publish_took, s));
     }
     let gz = dir_bytes(&tuf.join("targets"), Some(".gz"));
@@ -117,6 +129,13 @@ fn main() -> anyhow::Result<()> {
             s.bytes as f64 / rows[0].1 as f64,
             s.took.as_secs_f64(),
             publish_took.as_secs_f64()
+        );
+        println!(
+            "           laws {} B for {} B of .gz files ({:.3}x); everything else (metadata, head, hall) {} B",
+            s.law_bytes,
+            s.law_files,
+            s.law_bytes as f64 / s.law_files.max(1) as f64,
+            s.bytes - s.law_bytes
         );
     }
 

@@ -203,17 +203,13 @@ fn main() -> Result<()> {
                 config.data_dir = dir;
             }
             let _sync = config.update_source.clone().map(|source| {
-                kiosk::sync::poller::spawn(
-                    PollPlan {
-                        data_dir: config.data_dir.clone(),
-                        source,
-                        provisioned_root: config.trusted_root.clone(),
-                        interval: Duration::from_secs(config.update_interval_mins * 60),
-                        max_backoff: Duration::from_secs(6 * 3600),
-                    },
-                    // The window switches to new content by itself at a quiet moment.
-                    || {},
-                )
+                kiosk::sync::poller::spawn(PollPlan {
+                    data_dir: config.data_dir.clone(),
+                    source,
+                    provisioned_root: config.trusted_root.clone(),
+                    interval: Duration::from_secs(config.update_interval_mins * 60),
+                    max_backoff: Duration::from_secs(6 * 3600),
+                })
             });
             let _usb = kiosk::sync::poller::spawn_usb_watch(
                 config.usb_mounts.clone(),

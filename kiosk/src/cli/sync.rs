@@ -34,9 +34,9 @@ pub enum KeysCommand {
         keys: PathBuf,
         #[arg(long, value_enum)]
         role: Role,
-        /// The offline root keys (default: KEYS/root).
+        /// The folder of offline root keys (default: KEYS/root).
         #[arg(long)]
-        root_keys: Option<PathBuf>,
+        root_dir: Option<PathBuf>,
         #[arg(long, default_value_t = 365)]
         expires_days: i64,
     },
@@ -97,14 +97,14 @@ pub fn keys(cmd: KeysCommand) -> Result<()> {
                 root.display()
             );
         }
-        KeysCommand::Rotate { keys: dir, role, root_keys, expires_days } => {
+        KeysCommand::Rotate { keys: dir, role, root_dir, expires_days } => {
             let role = match role {
                 Role::Root => RotateRole::Root,
                 Role::Targets => RotateRole::Targets,
                 Role::Snapshot => RotateRole::Snapshot,
                 Role::Timestamp => RotateRole::Timestamp,
             };
-            let root = keys::rotate(&dir, root_keys.as_deref(), role, expires_days)?;
+            let root = keys::rotate(&dir, root_dir.as_deref(), role, expires_days)?;
             println!("new root: {} (publish to hand it to the kiosks)", root.display());
         }
     }

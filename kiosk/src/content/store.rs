@@ -133,7 +133,7 @@ impl Store {
         let link = data_dir.join("current");
         let target = std::fs::read_link(&link).with_context(|| {
             format!(
-                "{}: no content installed (run `kiosk bundle install BUNDLE`)",
+                "{}: no content installed (`kiosk update --from REPO` or `kiosk bundle install BUNDLE`)",
                 data_dir.display()
             )
         })?;

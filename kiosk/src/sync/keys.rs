@@ -22,7 +22,7 @@ use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::Ed25519KeyPair;
 use tough::editor::signed::SignedRole;
 use tough::key_source::{KeySource, LocalKeySource};
-use tough::schema::{KeyHolder, Role, RoleKeys, RoleType, Root, Signed};
+use tough::schema::{KeyHolder, RoleKeys, RoleType, Root, Signed};
 use tough::sign::{parse_keypair, Sign};
 
 use crate::content::bundle::write_atomically;
@@ -341,9 +341,4 @@ fn clear_role(root: &mut Root, role: RoleType) {
 
 pub fn days_from_now(days: i64) -> Result<jiff::Timestamp> {
     Ok(jiff::Timestamp::now().checked_add(jiff::SignedDuration::from_hours(days * 24))?)
-}
-
-/// The expiry of a role, for messages.
-pub fn expires<T: Role>(role: &T) -> jiff::Timestamp {
-    role.expires()
 }

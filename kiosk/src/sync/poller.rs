@@ -33,21 +33,17 @@ pub fn next_wait(plan: &PollPlan, failures: u32, random: f64) -> Duration {
     base.mul_f64(0.8 + 0.4 * random.clamp(0.0, 1.0))
 }
 
-/// Starts the loop on its own thread. `on_installed` runs after each install (the UI
-/// schedules its switch for the next safe moment).
-pub fn spawn(
-    plan: PollPlan,
-    on_installed: impl Fn() + Send + 'static,
-) -> std::thread::JoinHandle<()> {
+/// Starts the loop on its own thread. An install switches `DATA/current`; the window notices
+/// by itself and moves to the new generation at a quiet moment.
+pub fn spawn(plan: PollPlan) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("content-sync".into())
         .spawn(move || loop {
             match client::update(&plan.data_dir, &plan.source, None, &plan.provisioned_root) {
-                Ok(r) => {
-                    if matches!(r.outcome, Outcome::Installed(_)) {
-                        on_installed();
-                    }
+                Ok(r) if matches!(r.outcome, Outcome::Installed(_)) => {
+                    eprintln!("kiosk: {}", super::push::describe(&r.outcome))
                 }
+                Ok(_) => {}
                 Err(e) => eprintln!("kiosk: content check failed: {e:#}"),
             }
             let failures = SyncStatus::load(&plan.data_dir).map(|s| s.failures).unwrap_or(1);
