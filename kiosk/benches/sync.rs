@@ -116,6 +116,10 @@ fn main() -> anyhow::Result<()> {
         rows.push((version, dir_bytes(&b, None), publish_took, s));
     }
     let gz = dir_bytes(&tuf.join("targets"), Some(".gz"));
+    let targets = std::fs::read_dir(tuf.join("targets"))?
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".gz")))
+        .count();
+    println!("{targets} targets (.gz files) in the repository after the three releases");
     println!(
         "bundle (uncompressed, as `kiosk bundle build` writes it): {:.1} MiB",
         rows[0].1 as f64 / 1048576.0

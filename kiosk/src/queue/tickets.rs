@@ -115,8 +115,18 @@ impl QueueDb {
     pub fn open(dir: &Path) -> Result<QueueDb> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let lock = File::create(dir.join("queue.lock"))?;
-        if lock.try_lock().is_err() {
-            bail!("{}: another process is issuing tickets (stop the kiosk first)", dir.display());
+        // A lock can be held for a moment by no one in particular: a process forked elsewhere in
+        // this program holds a copy of the descriptor until its exec, and a restarted kiosk's
+        // predecessor may still be exiting. Wait briefly before calling it a second issuer.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while lock.try_lock().is_err() {
+            if std::time::Instant::now() >= deadline {
+                bail!(
+                    "{}: another process is issuing tickets (stop the kiosk first)",
+                    dir.display()
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
         }
         let conn = Connection::open(dir.join("queue.db"))
             .with_context(|| format!("opening {}/queue.db", dir.display()))?;
