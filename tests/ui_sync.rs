@@ -5,7 +5,8 @@
 //!    content.
 //! 2. A release installed while a resident reads a law does not switch under their finger: the
 //!    switch waits for the home page and a few quiet seconds; then the hall name, a guide and
-//!    the queue services of the new release are what the kiosk shows and the desk issues.
+//!    the service points and the queue services of the new release are what the kiosk shows
+//!    and the desk issues.
 //!
 //! One test function: the testing backend is process-wide.
 
@@ -22,7 +23,7 @@ use kiosk::content::Store;
 use kiosk::queue::speech::RecordingSpeaker;
 use kiosk::sync::client::{self, Outcome, Source};
 use kiosk::ui::controller::Controller;
-use kiosk::ui::{AppWindow, Guides, Hall, Nav, Page, Queue};
+use kiosk::ui::{AppWindow, Guides, Hall, MapView, Nav, Page, Queue};
 use slint::{ComponentHandle, Model};
 use support::cli::ok;
 
@@ -101,6 +102,13 @@ fn first_content_and_a_release_switch_at_a_quiet_moment() {
             .replace("name = \"法律援助申请\"", "name = \"申请法律援助\"");
         std::fs::write(&path, text).unwrap();
     }
+    let points = content.join("service-points.toml");
+    let text = std::fs::read_to_string(&points).unwrap();
+    std::fs::write(
+        &points,
+        text.replacen("榆林市法律援助中心（示例）", "榆林市法律援助中心（新址，示例）", 1),
+    )
+    .unwrap();
     publish(&content, "v2", tmp);
     assert!(matches!(update(tmp, &data), Outcome::Installed(_)));
     assert_eq!(Store::open(&data).unwrap().info().content_version, "v2");
@@ -120,6 +128,15 @@ fn first_content_and_a_release_switch_at_a_quiet_moment() {
     let g = w.global::<Guides>();
     g.invoke_open_guides();
     assert!(g.get_rows().iter().any(|r| r.name == "申请法律援助"), "the guide list follows");
+    w.global::<Nav>().invoke_home();
+    w.global::<MapView>().invoke_open_list();
+    assert!(
+        w.global::<MapView>()
+            .get_rows()
+            .iter()
+            .any(|r| r.name == "榆林市法律援助中心（新址，示例）"),
+        "the service points follow"
+    );
     w.global::<Nav>().invoke_home();
     ctrl.open_queue(Some("L"));
     let q = w.global::<Queue>();
