@@ -46,10 +46,22 @@ pub fn spawn(plan: PollPlan) -> std::thread::JoinHandle<()> {
                 Ok(_) => {}
                 Err(e) => eprintln!("kiosk: content check failed: {e:#}"),
             }
-            let failures = SyncStatus::load(&plan.data_dir).map(|s| s.failures).unwrap_or(1);
-            std::thread::sleep(next_wait(&plan, failures, jitter()));
+            let status = SyncStatus::load(&plan.data_dir).unwrap_or_default();
+            let wait = next_wait(&plan, status.failures, jitter());
+            std::thread::sleep(
+                until_activation(&status, jiff::Timestamp::now()).map_or(wait, |a| wait.min(a)),
+            );
         })
         .expect("spawning the sync thread")
+}
+
+/// How long until a pending release's activation time (plus a second), so the check that
+/// installs it runs at that moment rather than up to an interval later: a city's kiosks switch
+/// together. `None` without a pending release.
+pub fn until_activation(status: &SyncStatus, now: jiff::Timestamp) -> Option<Duration> {
+    let at: jiff::Timestamp = status.pending.as_ref()?.activate_at.parse().ok()?;
+    let ahead = Duration::try_from(at.duration_since(now)).unwrap_or_default();
+    Some(ahead + Duration::from_secs(1))
 }
 
 /// The folder name a technician's stick carries the published repository under.
@@ -157,6 +169,20 @@ fn jitter() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pending_release_is_checked_at_its_activation_time() {
+        let mut status = SyncStatus::default();
+        let now: jiff::Timestamp = "2026-12-31T15:50:00Z".parse().unwrap();
+        assert_eq!(until_activation(&status, now), None);
+        status.pending = Some(super::super::status::Pending {
+            content_version: "v2".into(),
+            activate_at: "2027-01-01T00:00:00+08:00".into(),
+        });
+        assert_eq!(until_activation(&status, now), Some(Duration::from_secs(601)));
+        let later: jiff::Timestamp = "2027-01-01T00:00:00Z".parse().unwrap();
+        assert_eq!(until_activation(&status, later), Some(Duration::from_secs(1)));
+    }
 
     #[test]
     fn backs_off_and_jitters_within_bounds() {
