@@ -17,7 +17,7 @@ use kiosk::ui::{AppWindow, Nav, Page};
 use slint::ComponentHandle;
 use support::printer::{Behaviour, LoopbackPrinter};
 
-const PAGES: [Page; 12] = [
+const PAGES: [Page; 13] = [
     Page::Home,
     Page::Categories,
     Page::Laws,
@@ -30,6 +30,7 @@ const PAGES: [Page; 12] = [
     Page::Queue,
     Page::Ticket,
     Page::Aid,
+    Page::Technician,
 ];
 
 fn kiosk(printer: &LoopbackPrinter, queue_dir: &Path) -> std::rc::Rc<Controller> {

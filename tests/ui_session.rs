@@ -6,6 +6,9 @@
 //! 2. A content update re-letters a queue service: the ticket desk follows it at once.
 //! 3. With `queue_dir` configured, `kiosk queue list` sees the tickets the running kiosk issued.
 //!
+//! 4. Privacy: after that walk (a search, a ticket, a legal-aid check), nothing the resident
+//!    typed or answered is in `/metrics`' text, the `/healthz` report or the log lines.
+//!
 //! One test function: the testing backend is process-wide.
 
 mod support;
@@ -49,9 +52,32 @@ fn config(data_dir: &Path, printer: Option<String>, queue_dir: &Path) -> Config 
     }
 }
 
+/// Every log line of this process, as the kiosk would write them.
+#[derive(Clone, Default)]
+struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[test]
 fn reset_forgets_everything_and_the_desk_follows_content() {
     i_slint_backend_testing::init_no_event_loop();
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    tracing::subscriber::set_global_default(
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .finish(),
+    )
+    .unwrap();
     let printer = LoopbackPrinter::start(Behaviour::Ready);
     let tmp = tempfile::tempdir().unwrap();
 
@@ -72,6 +98,33 @@ fn reset_forgets_everything_and_the_desk_follows_content() {
             );
         }
     }
+    // ---- 4. Nothing the resident typed or answered reaches metrics, health or logs --------
+    let aid = ctrl.window().global::<kiosk::ui::AidCheck>();
+    let personal = [
+        "lihun".to_string(),
+        "离婚".to_string(),
+        "A001".to_string(),
+        aid.get_headline().to_string(),
+        aid.get_matters().row_data(2).map(|m| m.to_string()).unwrap_or_default(),
+        aid.get_reasons().row_data(0).map(|r| r.to_string()).unwrap_or_default(),
+    ];
+    let metrics = kiosk::observe::metrics().render();
+    let snapshot =
+        kiosk::health::sample::Sampler::new(support::demo_store().to_owned(), 4).sample();
+    let health = serde_json::to_string(&kiosk::health::report::assess(&snapshot, 0)).unwrap()
+        + &serde_json::to_string(&snapshot).unwrap();
+    let log = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(metrics.contains("kiosk_searches_total"), "the walk's searches are not counted");
+    assert!(log.contains("ticket issued"), "the log saw nothing of the walk: {log}");
+    for (what, text) in [("/metrics", &metrics), ("/healthz", &health), ("the log", &log)] {
+        for p in personal.iter().filter(|p| !p.is_empty()) {
+            assert!(
+                !text.contains(p.as_str()),
+                "{what} holds what the resident typed or answered: {p:?}"
+            );
+        }
+    }
+
     ctrl.reset_session();
     assert_eq!(ctrl.window().global::<Nav>().get_page(), Page::Home);
     for ((name, state), (_, fresh)) in ctrl.session_states().iter().zip(&fresh_states) {

@@ -7,16 +7,22 @@
 //! it in this list (`tools/module-graph --layers` prints the graph and finds no cycle):
 //!
 //! ```text
-//! ui        the Slint pages' Rust side: controller + one module per screen → app, content, queue, sync, text
+//! ui        the Slint pages' Rust side: controller + one module per screen → app, content, health, input, observe, queue, sync, text
+//! health    /metrics, /healthz, pushgateway, systemd watchdog, restarts    → content, input, observe, sync
 //! app       configuration (typed, parsed once) and the composition root   → content, queue, sync
-//! sync      TUF-signed releases: keys, publish, check/fetch/install         → content
-//! queue     tickets in SQLite, the printer, the voice, the calling system → content::hall, text
+//! input     touch panels: evdev / evemu replay, finger tracking, gesture   → observe
+//! sync      TUF-signed releases: keys, publish, check/fetch/install         → content, observe
+//! queue     tickets in SQLite, the printer, the voice, the calling system → content::hall, observe, text
 //! content   law sources → bundle → store generations → search; hall content → text
 //! text      Chinese numerals and other plain text helpers                  → (nothing)
+//! observe   metrics registry, log setup, fault reporting, loop liveness    → (nothing)
 //! ```
 
 pub mod app;
 pub mod content;
+pub mod health;
+pub mod input;
+pub mod observe;
 pub mod queue;
 pub mod sync;
 pub mod text;

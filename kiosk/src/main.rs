@@ -3,7 +3,7 @@
 mod cli;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -14,7 +14,6 @@ use kiosk::app::{self, config::Config};
 use kiosk::content::{bundle, source::ContentSource, Store};
 use kiosk::queue::desk::TicketDesk;
 use kiosk::queue::speech::Silent;
-use kiosk::sync::poller::PollPlan;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::headless::{peak_rss_kib, Headless};
 use kiosk::ui::preparing;
@@ -33,11 +32,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the kiosk: full screen on the device, a window on a desktop.
-    Run {
-        #[arg(long)]
-        store: Option<PathBuf>,
-    },
+    /// Run the kiosk: full screen on the device, a window on a desktop, or --headless.
+    Run(cli::run::RunArgs),
+    /// Health bookkeeping for the systemd unit.
+    #[command(subcommand)]
+    Health(HealthCommand),
     /// Render one screen headless (software renderer) to a PNG.
     Screenshot {
         /// A screen state by name; `--list` prints them all.
@@ -147,6 +146,18 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum HealthCommand {
+    /// ExecStopPost: remember how the run ended ($SERVICE_RESULT) for the restart counters.
+    NoteExit {
+        /// systemd's verdict (success, watchdog, signal, core-dump, exit-code …).
+        #[arg(long, env = "SERVICE_RESULT", default_value = "unknown")]
+        result: String,
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum QueueCommand {
     /// Waiting tickets per service and the ticket being served.
     Status {
@@ -195,62 +206,15 @@ enum BundleCommand {
 fn main() -> Result<()> {
     let started = Instant::now();
     let cli = Cli::parse();
+    kiosk::observe::log::init(match cli.command {
+        Command::Run(_) => kiosk::observe::log::LevelFilter::INFO,
+        _ => kiosk::observe::log::LevelFilter::ERROR,
+    });
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
-        Command::Run { store } => {
-            let mut config = config;
-            if let Some(dir) = store {
-                config.data_dir = dir;
-            }
-            let _sync = config.update_source.clone().map(|source| {
-                kiosk::sync::poller::spawn(PollPlan {
-                    data_dir: config.data_dir.clone(),
-                    source,
-                    provisioned_root: config.trusted_root.clone(),
-                    interval: Duration::from_secs(config.update_interval_mins * 60),
-                    max_backoff: Duration::from_secs(6 * 3600),
-                })
-            });
-            let _usb = kiosk::sync::poller::spawn_usb_watch(
-                config.usb_mounts.clone(),
-                config.data_dir.clone(),
-                config.trusted_root.clone(),
-            );
-            let _push = match (config.push_listen, config.push_token.clone()) {
-                (Some(addr), Some(token)) => Some(kiosk::sync::push::spawn(
-                    addr,
-                    kiosk::sync::push::PushService {
-                        data_dir: config.data_dir.clone(),
-                        provisioned_root: config.trusted_root.clone(),
-                        token,
-                    },
-                )?),
-                _ => None,
-            };
-            let open_app = {
-                let config = config.clone();
-                move |store: Store| -> Result<_> {
-                    let window = AppWindow::new()?;
-                    let (w, h) = config.orientation.size();
-                    // Logical size: on a desktop, SLINT_SCALE_FACTOR=0.5 shows the whole panel.
-                    window.window().set_size(slint::LogicalSize::new(w as f32, h as f32));
-                    let controller = Controller::new(window.clone_strong(), store, &config);
-                    window.show()?;
-                    Ok((window, controller))
-                }
-            };
-            match Store::open(&config.data_dir) {
-                Ok(store) => {
-                    let _app = open_app(store)?;
-                    slint::run_event_loop()?;
-                }
-                Err(e) => {
-                    // No content yet: a calm waiting screen, never a crash loop.
-                    eprintln!("kiosk: {e:#}: showing 内容准备中 until content is installed");
-                    let _preparing = preparing::show_until_content(&config, open_app)?;
-                    slint::run_event_loop()?;
-                }
-            }
+        Command::Run(args) => cli::run::run(args, config)?,
+        Command::Health(HealthCommand::NoteExit { result, store }) => {
+            kiosk::health::restarts::note_exit(&store.unwrap_or(config.data_dir), &result)?
         }
         Command::Screenshot {
             screen,

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod escpos_decode;
 pub mod nginx;
 pub mod printer;
+pub mod prom;
 pub mod proxy;
 pub mod ui;
 

@@ -65,6 +65,45 @@ pub struct Config {
     /// technician's `kiosk push` must present. Both set, or the endpoint stays off.
     pub push_listen: Option<std::net::SocketAddr>,
     pub push_token: Option<String>,
+    /// Operators' view: metrics, health, watchdog, the technician page (`[health]`).
+    pub health: HealthConfig,
+}
+
+/// `[health]`: what operators and technicians get from the kiosk.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HealthConfig {
+    /// Where `/metrics` and `/healthz` listen (loopback by default; `0.0.0.0:9898` lets the
+    /// fleet's Prometheus scrape). None: no endpoint.
+    pub listen: Option<std::net::SocketAddr>,
+    /// Bearer token for the endpoints that act (screenshot, sync now, printer test). Unset:
+    /// those endpoints refuse everyone.
+    pub token: Option<String>,
+    /// A Prometheus Pushgateway for kiosks behind NAT (`http://gw:9091`); None: no push.
+    pub push_url: Option<String>,
+    pub push_job: String,
+    /// The instance label of pushed metrics (default: the host name).
+    pub push_instance: Option<String>,
+    pub push_interval_secs: u64,
+    /// The technician page's PIN (opened by holding two opposite corners). None: no page.
+    pub technician_pin: Option<String>,
+    /// Hours of opening time without a touch before the panel counts as dead.
+    pub touch_silent_hours: u64,
+}
+
+impl Default for HealthConfig {
+    fn default() -> Self {
+        HealthConfig {
+            listen: Some(([127, 0, 0, 1], 9898).into()),
+            token: None,
+            push_url: None,
+            push_job: "kiosk".into(),
+            push_instance: None,
+            push_interval_secs: 60,
+            technician_pin: None,
+            touch_silent_hours: 4,
+        }
+    }
 }
 
 impl Default for Config {
@@ -88,6 +127,7 @@ impl Default for Config {
             usb_mounts: vec!["/media".into(), "/run/media".into()],
             push_listen: None,
             push_token: None,
+            health: HealthConfig::default(),
         }
     }
 }
@@ -144,6 +184,20 @@ impl Config {
         }
         if self.push_listen.is_some() && self.push_token.as_deref().is_none_or(|t| t.len() < 16) {
             bail!("push_listen needs a push_token of at least 16 characters");
+        }
+        if self.health.token.as_deref().is_some_and(|t| t.len() < 16) {
+            bail!("[health] token must be at least 16 characters");
+        }
+        if self
+            .health
+            .technician_pin
+            .as_deref()
+            .is_some_and(|p| p.len() < 4 || p.len() > 12 || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            bail!("[health] technician_pin must be 4 to 12 digits");
+        }
+        if self.health.push_interval_secs < 10 {
+            bail!("[health] push_interval_secs must be at least 10");
         }
         if self.update_interval_mins == 0 {
             bail!("update_interval_mins = 0: at least one minute between content checks");

@@ -1,6 +1,7 @@
 //! The composition root: configuration, and the pieces built from it that the kiosk and the
 //! command line share (the ticket desk with its printer and voice).
 
+pub mod actions;
 pub mod config;
 
 use anyhow::Result;

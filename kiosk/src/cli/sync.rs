@@ -11,7 +11,7 @@ use kiosk::content::Store;
 use kiosk::sync::client::{self, Outcome, Source};
 use kiosk::sync::keys::{self, RootPlan, RotateRole};
 use kiosk::sync::publish::{self, Expiry};
-use kiosk::sync::status::{now_rfc3339, SyncStatus};
+use kiosk::sync::status::SyncStatus;
 
 #[derive(Subcommand)]
 pub enum KeysCommand {
@@ -192,16 +192,6 @@ pub fn push(repo: PathBuf, to: String, token: String) -> Result<()> {
 
 pub fn rollback(store: Option<PathBuf>, config: &Config) -> Result<()> {
     let data_dir = store.unwrap_or_else(|| config.data_dir.clone());
-    let left = Store::open(&data_dir)?.info().content_version.clone();
-    let info = Store::rollback(&data_dir)?;
-    SyncStatus::update(&data_dir, |s| {
-        s.held_back = Some(left.clone());
-        s.last_update = Some(now_rfc3339());
-    })?;
-    println!(
-        "rolled back from {left} to {} (generation {}); {left} will not be installed again, a \
-         newer release will",
-        info.content_version, info.generation
-    );
+    println!("{}", kiosk::app::actions::rollback(&data_dir)?);
     Ok(())
 }

@@ -248,6 +248,8 @@ impl Store {
     /// store does not already hold are read and indexed; those it holds but the bundle lacks are
     /// removed.
     pub fn install_bundle(data_dir: &Path, bundle: &OpenBundle) -> Result<InstallReport> {
+        let span = tracing::info_span!("install", version = %bundle.manifest.content_version);
+        let _in = span.enter();
         std::fs::create_dir_all(data_dir.join("generations"))
             .with_context(|| format!("creating {}", data_dir.display()))?;
         let lock = std::fs::File::create(data_dir.join("install.lock"))?;
@@ -278,6 +280,13 @@ impl Store {
                 std::fs::remove_dir_all(&p).ok();
             }
         }
+        tracing::info!(
+            generation = next,
+            added = report.added,
+            removed = report.removed,
+            unchanged = report.unchanged,
+            "generation installed"
+        );
         Ok(report)
     }
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::printer::TicketPrinter;
+use super::printer::{PrintError, TicketPrinter};
 use super::speech::{ticket_sentence, Speaker};
 use super::ticket_print::TicketPrint;
 use super::tickets::{QueueDb, Ticket, TicketState};
@@ -140,7 +140,15 @@ impl TicketDesk {
             time: now.format("%Y-%m-%d %H:%M").to_string(),
             qr: qr.clone(),
         };
-        let fault = match self.printer.print(&print) {
+        let printed = self.printer.print(&print);
+        let outcome = match &printed {
+            Ok(()) => "printed",
+            Err(PrintError::NotConfigured) => "screen_only",
+            Err(_) => "print_failed",
+        };
+        crate::observe::metrics().tickets.with_label_values(&[outcome]).inc();
+        tracing::info!(service = letter, outcome, "ticket issued");
+        let fault = match printed {
             Ok(()) => {
                 self.db.settle(&mut ticket, TicketState::Issued, now)?;
                 None

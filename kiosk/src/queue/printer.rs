@@ -151,6 +151,7 @@ impl TicketPrinter for NoPrinter {
 /// DLE EOT n: transmit real-time status.
 const STATUS_PRINTER: [u8; 3] = [0x10, 0x04, 1];
 const STATUS_PAPER: [u8; 3] = [0x10, 0x04, 4];
+const STATUS_OFFLINE_CAUSE: [u8; 3] = [0x10, 0x04, 2];
 
 /// The byte link to a printer, asking its status around each job on a two-way link.
 pub struct PrinterLink {
@@ -172,6 +173,29 @@ impl PrinterLink {
 
     /// Sends one finished job and waits for the printer's word on it.
     pub fn send(&self, job: &[u8]) -> Result<(), PrintError> {
+        self.converse(Some(job))
+    }
+
+    /// Asks a two-way printer how it is, printing nothing (the health sampler's probe); the
+    /// answer also goes to the printer metrics. A one-way link cannot tell.
+    pub fn probe(&self) -> Result<(), PrintError> {
+        if !self.two_way {
+            return Ok(());
+        }
+        self.converse(None)
+    }
+
+    fn converse(&self, job: Option<&[u8]>) -> Result<(), PrintError> {
+        // One conversation with the printer at a time: a probe must not split a ticket's job.
+        static LINK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = LINK.lock().unwrap_or_else(|p| p.into_inner());
+        let result = self.converse_locked(job);
+        record_status(self.two_way, &result);
+        result
+    }
+
+    fn converse_locked(&self, job: Option<&[u8]>) -> Result<(), PrintError> {
+        let job = job.unwrap_or_default();
         match &self.target {
             PrinterTarget::Tcp(addr) => {
                 let addr =
@@ -203,6 +227,26 @@ impl PrinterLink {
     }
 }
 
+/// The printer gauges after a conversation: a two-way link's answers say paper and online
+/// state; a failure to answer says offline; a one-way link reports nothing.
+fn record_status(two_way: bool, result: &Result<(), PrintError>) {
+    let m = crate::observe::metrics();
+    m.printer_status_known.set(two_way as i64);
+    if !two_way {
+        return;
+    }
+    let (online, paper_out) = match result {
+        Ok(()) => (1, 0),
+        Err(PrintError::PaperOut) => (1, 1),
+        Err(_) => (0, m.printer_paper_out.get()),
+    };
+    m.printer_online.set(online);
+    m.printer_paper_out.set(paper_out);
+    if online == 1 {
+        m.printer_cover_open.set(0);
+    }
+}
+
 fn run_job<S: Read + Write>(
     link: &mut S,
     job: &[u8],
@@ -212,17 +256,23 @@ fn run_job<S: Read + Write>(
 ) -> Result<(), PrintError> {
     if two_way {
         let paper = ask(link, &STATUS_PAPER, timeout, &set_timeout)?;
-        // Roll paper sensor: bits 5–6 set = paper end.
+        // Roll paper sensor: bits 2–3 set = near end, bits 5–6 set = paper end.
+        crate::observe::metrics().printer_paper_near_end.set((paper & 0x0c != 0) as i64);
         if paper & 0x60 != 0 {
             return Err(PrintError::PaperOut);
         }
     }
-    link.write_all(job).map_err(PrintError::Io)?;
-    link.flush().map_err(PrintError::Io)?;
+    if !job.is_empty() {
+        link.write_all(job).map_err(PrintError::Io)?;
+        link.flush().map_err(PrintError::Io)?;
+    }
     if two_way {
         let status = ask(link, &STATUS_PRINTER, timeout, &set_timeout)?;
-        // Printer status: bit 3 = offline.
+        // Printer status: bit 3 = offline; then the offline cause says whether the cover is
+        // open (DLE EOT 2, bit 2).
         if status & 0x08 != 0 {
+            let cause = ask(link, &STATUS_OFFLINE_CAUSE, timeout, &set_timeout)?;
+            crate::observe::metrics().printer_cover_open.set((cause & 0x04 != 0) as i64);
             return Err(PrintError::Offline(status));
         }
     }

@@ -136,12 +136,15 @@ pub fn update(
     let lock = std::fs::File::create(data_dir.join("sync/update.lock"))?;
     lock.lock().context("waiting for another update")?;
     let started = now_rfc3339();
+    let span = tracing::info_span!("sync", source = %source);
+    let _in = span.enter();
     let result = super::runtime()?.block_on(check_and_apply(
         data_dir,
         source,
         explicit_root,
         provisioned_root,
     ));
+    record_metrics(&result);
     SyncStatus::update(data_dir, |s| {
         s.source = Some(source.to_string());
         s.last_check = Some(started.clone());
@@ -345,6 +348,53 @@ async fn check_and_apply(
     download::clear(&targets_dir, std::slice::from_ref(&head_file))?;
     prune_meta_cache(&meta_cache, &repo);
     Ok(UpdateReport { outcome: Outcome::Installed(report), wire_bytes: wire.get(), fetched })
+}
+
+/// Why a check failed, as `kiosk_update_failures_total{reason}` counts it: network (the
+/// repository could not be reached), verification (refused: a signature, hash, expiry or
+/// rollback check failed), disk (not enough space), install (the store could not build the
+/// generation), other.
+pub fn failure_reason(e: &anyhow::Error) -> &'static str {
+    let chain = format!("{e:#}");
+    if chain.contains("refused") {
+        "verification"
+    } else if chain.contains("disk space") || chain.contains("No space left") {
+        "disk"
+    } else if chain.contains("could not be reached")
+        || e.chain().any(|c| c.downcast_ref::<reqwest::Error>().is_some())
+    {
+        "network"
+    } else if chain.contains("installing") || chain.contains("generation") {
+        "install"
+    } else {
+        "other"
+    }
+}
+
+/// A check's outcome in the metrics and the log (versions and reasons only).
+fn record_metrics(result: &Result<UpdateReport>) {
+    let m = crate::observe::metrics();
+    let now = jiff::Timestamp::now().as_second() as f64;
+    match result {
+        Ok(r) => {
+            m.update_last_check.set(now);
+            let offered = match &r.outcome {
+                Outcome::Installed(i) => {
+                    m.update_last_install.set(now);
+                    tracing::info!(version = %i.content_version, wire_bytes = r.wire_bytes, "content installed");
+                    &i.content_version
+                }
+                Outcome::UpToDate(v) | Outcome::HeldBack(v) => v,
+                Outcome::Pending(p) => &p.content_version,
+            };
+            crate::observe::metrics::Metrics::set_info(&m.content_available_info, &[offered]);
+        }
+        Err(e) => {
+            let reason = failure_reason(e);
+            m.update_failures.with_label_values(&[reason]).inc();
+            tracing::warn!(reason, "content check failed: {e:#}");
+        }
+    }
 }
 
 /// tough's errors, said for a technician.

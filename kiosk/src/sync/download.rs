@@ -195,6 +195,11 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Free bytes on the filesystem holding `path` (for the unprivileged user).
 pub fn free_bytes(path: &Path) -> Result<u64> {
+    Ok(disk_space(path)?.0)
+}
+
+/// Bytes available to the kiosk and the size of the filesystem holding `path`.
+pub fn disk_space(path: &Path) -> Result<(u64, u64)> {
     use std::os::unix::ffi::OsStrExt;
     let c = std::ffi::CString::new(path.as_os_str().as_bytes())?;
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
@@ -203,7 +208,7 @@ pub fn free_bytes(path: &Path) -> Result<u64> {
         return Err(std::io::Error::last_os_error())
             .with_context(|| format!("statvfs {}", path.display()));
     }
-    Ok(st.f_bavail as u64 * st.f_frsize as u64)
+    Ok((st.f_bavail as u64 * st.f_frsize as u64, st.f_blocks as u64 * st.f_frsize as u64))
 }
 
 /// Removes every cached target and part (after an install: the store holds them now).

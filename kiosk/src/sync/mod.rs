@@ -11,14 +11,14 @@
 //! `status` and `poller` run on the kiosk.
 
 pub mod client;
-mod download;
+pub(crate) mod download;
 pub mod keys;
 pub mod layout;
 pub mod poller;
 pub mod publish;
 pub mod push;
 pub mod status;
-mod transport;
+pub(crate) mod transport;
 
 /// A current-thread tokio runtime for one sync operation (tough's API is async). The kiosk's UI
 /// thread never runs it: commands run it on the main thread, the poller on its own thread.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::client::{self, Outcome, Source};
+use super::client::{self, Source};
 use super::status::SyncStatus;
 
 /// What the poller needs from the configuration.
@@ -20,6 +20,9 @@ pub struct PollPlan {
     /// Back-off never exceeds this.
     pub max_backoff: Duration,
 }
+
+/// A check that takes longer than this counts as hung (the watchdog stops pinging).
+const CHECK_HANG: Duration = Duration::from_secs(30 * 60);
 
 /// The wait before the next check: the interval with ±20 % jitter after a success; doubling
 /// from one minute up to `max_backoff` after `failures` failures in a row.
@@ -39,18 +42,15 @@ pub fn spawn(plan: PollPlan) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("content-sync".into())
         .spawn(move || loop {
-            match client::update(&plan.data_dir, &plan.source, None, &plan.provisioned_root) {
-                Ok(r) if matches!(r.outcome, Outcome::Installed(_)) => {
-                    eprintln!("kiosk: {}", super::push::describe(&r.outcome))
-                }
-                Ok(_) => {}
-                Err(e) => eprintln!("kiosk: content check failed: {e:#}"),
-            }
+            crate::observe::alive("sync", CHECK_HANG);
+            // The outcome goes to the log and the metrics inside `update`.
+            let _ = client::update(&plan.data_dir, &plan.source, None, &plan.provisioned_root);
             let status = SyncStatus::load(&plan.data_dir).unwrap_or_default();
             let wait = next_wait(&plan, status.failures, jitter());
-            std::thread::sleep(
-                until_activation(&status, jiff::Timestamp::now()).map_or(wait, |a| wait.min(a)),
-            );
+            let wait =
+                until_activation(&status, jiff::Timestamp::now()).map_or(wait, |a| wait.min(a));
+            crate::observe::alive("sync", wait + CHECK_HANG);
+            std::thread::sleep(wait);
         })
         .expect("spawning the sync thread")
 }
@@ -139,12 +139,14 @@ pub fn spawn_usb_watch(
             loop {
                 for (repo, result) in watch.poll(&data_dir, &provisioned_root) {
                     match result {
-                        Ok(r) => eprintln!(
-                            "kiosk: {}: {}",
-                            repo.display(),
+                        Ok(r) => tracing::info!(
+                            repo = %repo.display(),
+                            "USB stick: {}",
                             super::push::describe(&r.outcome)
                         ),
-                        Err(e) => eprintln!("kiosk: {}: refused: {e:#}", repo.display()),
+                        Err(e) => {
+                            tracing::warn!(repo = %repo.display(), "USB stick refused: {e:#}")
+                        }
                     }
                 }
                 std::thread::sleep(Duration::from_secs(5));

@@ -58,7 +58,7 @@ pub fn spawn(addr: SocketAddr, service: PushService) -> Result<std::thread::Join
             })
         };
         if let Err(e) = run() {
-            eprintln!("kiosk: the push endpoint stopped: {e:#}");
+            crate::observe::fault("push", &e);
         }
     })?)
 }
@@ -112,7 +112,7 @@ pub fn describe(outcome: &Outcome) -> String {
 }
 
 /// Constant-time comparison (the token is a password).
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -24,8 +24,47 @@ use crate::queue::speech::Speaker;
 /// No touch for this long before a new content generation replaces the one on screen.
 const QUIET_BEFORE_SWITCH: Duration = Duration::from_secs(5);
 
+/// The UI loop counts as hung (no watchdog pings) after this long without a clock tick.
+const UI_STALL: Duration = Duration::from_secs(10);
+
+/// The metrics' name of a page (`home`, `reader`, …).
+fn page_name(page: Page) -> String {
+    format!("{page:?}").to_lowercase()
+}
+
 /// Makes the voice for a ticket desk (the desk moves to a worker thread, so it owns its own).
 type SpeakerFactory = Box<dyn Fn() -> Box<dyn Speaker>>;
+
+thread_local! {
+    /// The controller of the window on screen (the UI thread's), for work handed over from
+    /// other threads: a touch seen by the panel watcher, a screenshot request.
+    static CURRENT: RefCell<Weak<Controller>> = const { RefCell::new(Weak::new()) };
+}
+
+/// Runs `f` on the UI thread with the controller on screen (none before content arrives).
+pub fn on_ui_thread(f: impl FnOnce(&Controller) + Send + 'static) {
+    let _ = slint::invoke_from_event_loop(move || {
+        if let Some(c) = CURRENT.with(|c| c.borrow().upgrade()) {
+            f(&c);
+        }
+    });
+}
+
+/// The screen as it is now, as PNG (the health endpoint's `/screenshot.png`), waiting up to
+/// five seconds for the UI thread.
+pub fn screenshot_png() -> Result<Vec<u8>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    slint::invoke_from_event_loop(move || {
+        let shot = match CURRENT.with(|c| c.borrow().upgrade()) {
+            Some(c) => super::headless::snapshot_png(c.window.window()),
+            None => Err(anyhow::anyhow!("no content yet: 内容准备中 is showing")),
+        };
+        let _ = tx.send(shot);
+    })
+    .map_err(|e| anyhow::anyhow!("the UI loop is not running: {e}"))?;
+    rx.recv_timeout(Duration::from_secs(5))
+        .map_err(|_| anyhow::anyhow!("the UI loop did not answer within 5 s"))?
+}
 
 pub struct Controller {
     window: AppWindow,
@@ -48,6 +87,8 @@ pub struct Controller {
     pub(crate) screens: Screens,
     idle: Rc<IdleWatch>,
     clock: Timer,
+    /// The first page shown has been counted.
+    screens_counted: Cell<bool>,
     me: Weak<Controller>,
 }
 
@@ -95,8 +136,10 @@ impl Controller {
                 me.clone() as Weak<dyn IdleUi>,
             ),
             clock: Timer::default(),
+            screens_counted: Cell::new(false),
             me: me.clone(),
         });
+        CURRENT.with(|c| *c.borrow_mut() = ctrl.me.clone());
         ctrl.wire();
         ctrl.screens.wire(&ctrl.window, &(ctrl.me.clone() as Weak<dyn Kiosk>));
         ctrl.screens.home.show_store_info(&*ctrl);
@@ -108,6 +151,7 @@ impl Controller {
             }
         });
         ctrl.activity();
+        ctrl.show_page(Page::Home);
         ctrl
     }
 
@@ -133,13 +177,23 @@ impl Controller {
 
     pub fn back(&self) {
         let page = self.nav.borrow_mut().back();
-        self.window.global::<Nav>().set_page(page);
+        self.show_page(page);
     }
 
     pub fn home(&self) {
         let page = self.nav.borrow_mut().home();
-        self.window.global::<Nav>().set_page(page);
+        self.show_page(page);
         self.reload_store_if_stale();
+    }
+
+    /// Puts `page` up and counts it (`kiosk_screens_shown_total`, `kiosk_current_screen`).
+    fn show_page(&self, page: Page) {
+        let nav = self.window.global::<Nav>();
+        let previous = nav.get_page();
+        nav.set_page(page);
+        if previous != page || !self.screens_counted.replace(true) {
+            crate::observe::metrics().screen_shown(Some(&page_name(previous)), &page_name(page));
+        }
     }
 
     /// A touch anywhere: restarts the idle time and hides the prompt.
@@ -178,17 +232,30 @@ impl Controller {
                 self.content_serial.set(self.content_serial.get() + 1);
                 self.screens.home.show_store_info(self);
             }
-            Err(e) => eprintln!("kiosk: keeping the current content: {e:#}"),
+            Err(e) => crate::observe::fault("store", &e.context("keeping the current content")),
         }
     }
 
     fn tick_clock(&self) {
+        // The watchdog's sign that the UI loop runs (the timer fires every second).
+        crate::observe::alive("ui", UI_STALL);
         self.screens.home.show_clock(&self.window, self.now());
         // Content installed in the background goes live only when nobody is using the kiosk:
         // on the home page, nothing typed, no touch for a few seconds.
         if !self.recently_touched.running() && !IdleUi::session_active(self) {
             self.reload_store_if_stale();
         }
+    }
+
+    /// Two opposite corners held on the panel: the technician page's PIN pad, when a PIN is
+    /// configured (never in a resident's session: it resets first).
+    pub fn technician_gesture(&self) {
+        if self.config.health.technician_pin.is_none() {
+            tracing::info!("technician gesture ignored: no technician_pin configured");
+            return;
+        }
+        self.reset_session();
+        self.screens.technician.open_pin_pad(self);
     }
 
     /// Shows the idle prompt now (screenshots).
@@ -258,7 +325,7 @@ impl Kiosk for Controller {
         if self.hall.borrow().is_none() {
             match self.store.borrow().hall() {
                 Ok(h) => *self.hall.borrow_mut() = Some(Rc::new(h)),
-                Err(e) => eprintln!("kiosk: no hall content: {e:#}"),
+                Err(e) => crate::observe::fault("store", &e.context("no hall content")),
             }
         }
         self.hall.borrow().clone()
@@ -270,7 +337,7 @@ impl Kiosk for Controller {
 
     fn go(&self, page: Page) {
         let page = self.nav.borrow_mut().go(page);
-        self.window.global::<Nav>().set_page(page);
+        self.show_page(page);
     }
 
     fn current_page(&self) -> Page {

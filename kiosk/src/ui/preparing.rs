@@ -39,6 +39,7 @@ pub fn show_until_content<T: 'static>(
     let keep = timer.clone();
     timer.start(TimerMode::Repeated, RECHECK, move || {
         let Some(window) = weak.upgrade() else { return };
+        crate::observe::alive("ui", RECHECK * 5);
         let store = match Store::open(&data_dir) {
             Ok(s) => s,
             Err(_) => {
@@ -52,7 +53,10 @@ pub fn show_until_content<T: 'static>(
                 keep.stop();
                 let _ = window.hide();
             }
-            Err(e) => eprintln!("kiosk: content arrived but the kiosk could not open it: {e:#}"),
+            Err(e) => crate::observe::fault(
+                "store",
+                &e.context("content arrived but the kiosk could not open it"),
+            ),
         }
     });
     Ok(window)

@@ -123,7 +123,7 @@ impl AidCheckScreen {
     /// 法律依据: the reader at that article of 法律援助法.
     fn open_article(&self, k: &dyn Kiosk, number: u32) {
         if let Err(e) = k.screens().reader.open_law_by_name(k, LEGAL_AID_LAW, Some(number)) {
-            eprintln!("legal-aid check: {e:#}");
+            crate::observe::fault("store", &e.context("legal-aid check: opening 法律援助法"));
         }
     }
 

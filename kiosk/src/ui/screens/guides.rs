@@ -85,7 +85,7 @@ impl GuidesScreen {
         };
         let number = r.article_number().ok().flatten();
         if let Err(e) = k.screens().reader.open_law_by_name(k, &r.law, number) {
-            eprintln!("kiosk: 设定依据 {}: {e:#}", r.law);
+            crate::observe::fault("store", &e.context(format!("设定依据 {}", r.law)));
         }
     }
 

@@ -21,7 +21,7 @@ pub(crate) struct LibraryScreen {
 impl LibraryScreen {
     pub(crate) fn open_library(&self, k: &dyn Kiosk) {
         let cats = k.store().categories().unwrap_or_else(|e| {
-            eprintln!("kiosk: categories: {e:#}");
+            crate::observe::fault("store", &e.context("categories"));
             Vec::new()
         });
         self.categories.set(
@@ -34,7 +34,7 @@ impl LibraryScreen {
 
     pub(crate) fn open_category(&self, k: &dyn Kiosk, name: &str) {
         let laws = k.store().laws_in_category(name).unwrap_or_else(|e| {
-            eprintln!("kiosk: category {name}: {e:#}");
+            crate::observe::fault("store", &e.context(format!("category {name}")));
             Vec::new()
         });
         self.laws.set(

@@ -16,6 +16,7 @@ pub(crate) mod map;
 pub(crate) mod queue;
 pub(crate) mod reader;
 pub(crate) mod search;
+pub(crate) mod technician;
 
 use std::cell::Ref;
 use std::rc::{Rc, Weak};
@@ -139,6 +140,7 @@ screens! {
     map: map::MapScreen,
     queue: queue::QueueScreen,
     aid_check: aid_check::AidCheckScreen,
+    technician: technician::TechnicianScreen,
 }
 
 /// A model the screen keeps for its lifetime and refills: Slint binds it once.

@@ -81,7 +81,7 @@ impl QueueScreen {
 
     pub(crate) fn open_queue(&self, k: &dyn Kiosk, letter: Option<&str>) {
         if let Err(e) = self.ensure_desk(k) {
-            eprintln!("queue unavailable: {e:#}");
+            crate::observe::fault("queue", &e.context("queue unavailable"));
         }
         if self.printing.borrow().is_some() {
             k.go(Page::Queue);
@@ -97,7 +97,7 @@ impl QueueScreen {
             q.set_priority_label(desk.queue().priority_label.as_str().into());
             // The counts are a courtesy; a database hiccup must not hide the services.
             let services = desk.services(now).unwrap_or_else(|e| {
-                eprintln!("queue: waiting counts unavailable: {e:#}");
+                crate::observe::fault("queue", &e.context("waiting counts unavailable"));
                 desk.queue()
                     .services
                     .iter()
@@ -139,7 +139,7 @@ impl QueueScreen {
 
     pub(crate) fn choose_service(&self, k: &dyn Kiosk, letter: &str) {
         if let Err(e) = self.ensure_desk(k) {
-            eprintln!("queue unavailable: {e:#}");
+            crate::observe::fault("queue", &e.context("queue unavailable"));
         }
         let name = self
             .desk
@@ -177,7 +177,7 @@ impl QueueScreen {
         };
         // A content switch since the page opened: the desk follows it before this ticket.
         if let Err(e) = self.ensure_desk(k) {
-            eprintln!("ticket not issued: queue unavailable: {e:#}");
+            crate::observe::fault("queue", &e.context("ticket not issued: queue unavailable"));
             return;
         }
         let Some((content, mut desk)) = self.desk.borrow_mut().take() else { return };
@@ -196,7 +196,10 @@ impl QueueScreen {
         });
         if let Err(e) = spawned {
             // The desk went down with the closure; the next tap opens it again.
-            eprintln!("ticket not issued: cannot start the printing thread: {e}");
+            crate::observe::fault(
+                "queue",
+                &format!("ticket not issued: cannot start the printing thread: {e}"),
+            );
             return;
         }
         *self.printing.borrow_mut() =
@@ -230,7 +233,7 @@ impl QueueScreen {
             Err(TryRecvError::Disconnected) => {
                 // The worker panicked; its desk (and the database lock) went with it. A number
                 // it reserved and did not settle becomes `uncertain` when the desk reopens.
-                eprintln!("ticket not issued: the printing thread failed");
+                crate::observe::fault("queue", &"ticket not issued: the printing thread failed");
                 (None, None)
             }
             Ok((desk, outcome)) => (Some(desk), Some(outcome)),
@@ -258,7 +261,7 @@ impl QueueScreen {
                 self.choice.borrow_mut().ticket = Some(out.ticket.code());
                 k.go(Page::Ticket);
             }
-            Some(Err(e)) => eprintln!("ticket not issued: {e:#}"),
+            Some(Err(e)) => crate::observe::fault("queue", &e.context("ticket not issued")),
             None => {}
         }
         true

@@ -44,7 +44,7 @@ impl ReaderScreen {
     /// Opens a law, at block `seq` when given (that article starts the page, highlighted).
     pub(crate) fn open_law(&self, k: &dyn Kiosk, doc: i64, seq: Option<i64>) {
         if let Err(e) = self.load_law(k, doc) {
-            eprintln!("kiosk: cannot open law {doc}: {e:#}");
+            crate::observe::fault("store", &e.context(format!("cannot open law {doc}")));
             return;
         }
         let page = {

@@ -24,6 +24,8 @@ struct State {
     input: SearchInput,
     candidates: Vec<String>,
     hits: Vec<Hit>,
+    /// The store could not answer (shown calmly, reported as a fault).
+    failed: bool,
 }
 
 pub(crate) struct SearchScreen {
@@ -60,11 +62,14 @@ impl SearchScreen {
     fn run(&self, k: &dyn Kiosk) {
         let mut s = self.state.borrow_mut();
         let store = k.store();
+        let mut failed = false;
         let candidates = if s.input.pinyin.is_empty() {
             Vec::new()
         } else {
+            // The error never carries what was typed: it is the resident's.
             store.pinyin_candidates(&s.input.pinyin, CANDIDATES).unwrap_or_else(|e| {
-                eprintln!("kiosk: pinyin candidates: {e:#}");
+                failed = true;
+                crate::observe::fault("search", &e.context("pinyin candidates"));
                 Vec::new()
             })
         };
@@ -72,13 +77,18 @@ impl SearchScreen {
         let hits = if terms.is_empty() {
             Vec::new()
         } else {
+            crate::observe::metrics().searches.inc();
+            let span = tracing::debug_span!("search", terms = terms.len());
+            let _in = span.enter();
             store.search_terms(&terms, RESULTS).map(|r| r.hits).unwrap_or_else(|e| {
-                eprintln!("kiosk: search: {e:#}");
+                failed = true;
+                crate::observe::fault("search", &e.context("search"));
                 Vec::new()
             })
         };
         s.candidates = candidates;
         s.hits = hits;
+        s.failed = failed;
     }
 
     /// Writes the state into the page.
@@ -91,7 +101,10 @@ impl SearchScreen {
         self.hits.set(s.hits.iter().map(hit_item).collect());
         let shown = s.input.terms(s.candidates.first().map(String::as_str)).join(" ");
         search.set_summary(
-            if s.hits.is_empty() {
+            if s.failed {
+                // Not 没有找到: the law is there, the kiosk could not look. Said calmly.
+                "暂时无法搜索，请稍后再试，或拨打 12348 免费咨询。".to_string()
+            } else if s.hits.is_empty() {
                 format!("没有找到“{shown}”。换个词试试，或拨打 12348 免费咨询。")
             } else if s.hits.len() == RESULTS {
                 format!("“{shown}”：显示最相关的 {RESULTS} 条")
