@@ -9,6 +9,10 @@
 //! 4. Privacy: after that walk (a search, a ticket, a legal-aid check), nothing the resident
 //!    typed or answered is in `/metrics`' text, the `/healthz` report or the log lines.
 //!
+//! 5. The technician gesture opens the PIN pad; while its fingers are down, the corner buttons
+//!    (返回, 首页) do not take their release as a tap; a wrong PIN is refused, the right one
+//!    unlocks, and the idle reset locks the page again.
+//!
 //! One test function: the testing backend is process-wide.
 
 mod support;
@@ -198,5 +202,36 @@ fn reset_forgets_everything_and_the_desk_follows_content() {
         "kiosk queue call failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    drop(ctrl);
+
+    // ---- 5. The technician gesture, the PIN and the corner buttons ------------------------
+    let mut cfg = config(support::demo_store(), Some(printer.url()), &tmp.path().join("q3"));
+    cfg.health.technician_pin = Some("2468".into());
+    let ctrl = kiosk(&cfg);
+    let w = ctrl.window();
+    let (nav, tech) = (w.global::<Nav>(), w.global::<kiosk::ui::Technician>());
+    ctrl.technician_gesture();
+    assert_eq!(nav.get_page(), Page::Technician);
+    nav.invoke_home();
+    assert_eq!(nav.get_page(), Page::Technician, "the gesture's release tapped 首页");
+    ctrl.fingers_lifted();
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(400));
+    for d in ["1", "2", "3", "4"] {
+        tech.invoke_digit(d.into());
+    }
+    assert!(!tech.get_unlocked());
+    assert_eq!(tech.get_pin_message(), "密码错误");
+    for d in ["2", "4", "6", "8"] {
+        tech.invoke_digit(d.into());
+    }
+    assert!(tech.get_unlocked(), "the configured PIN did not unlock the page");
+    assert!(tech.get_rows().row_count() > 5);
+    ctrl.reset_session();
+    assert!(!tech.get_unlocked(), "the idle reset left the technician page unlocked");
+    ctrl.technician_gesture();
+    ctrl.fingers_lifted();
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(400));
+    nav.invoke_home();
+    assert_eq!(nav.get_page(), Page::Home, "首页 stayed blocked after the fingers lifted");
     drop(ctrl);
 }

@@ -210,6 +210,7 @@ fn spawn_touch(replay: Option<PathBuf>, speed: f64) -> Result<std::thread::JoinH
                         technician_gesture: Box::new(|| {
                             controller::on_ui_thread(|c| c.technician_gesture())
                         }),
+                        lifted: Box::new(|| controller::on_ui_thread(|c| c.fingers_lifted())),
                     },
                 ));
             }

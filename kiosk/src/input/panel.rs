@@ -15,6 +15,8 @@ pub struct PanelEvents {
     pub touched: Box<dyn Fn() + Send>,
     /// Two opposite corners held (UI: the technician PIN page).
     pub technician_gesture: Box<dyn Fn() + Send>,
+    /// The last finger left the panel.
+    pub lifted: Box<dyn Fn() + Send>,
 }
 
 /// How long the technician gesture must be held.
@@ -59,6 +61,9 @@ pub async fn watch(mut source: Box<dyn EventSource>, events: PanelEvents) {
             m.touch_contacts.inc_by(frame.downs as u64);
             m.touch_last_event.set(crate::observe::metrics::unix_now());
             (events.touched)();
+        }
+        if frame.ups > 0 && frame.contacts.is_empty() {
+            (events.lifted)();
         }
         if gesture.feed(&frame) {
             tracing::info!("technician gesture recognised");

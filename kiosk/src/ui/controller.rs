@@ -89,6 +89,8 @@ pub struct Controller {
     clock: Timer,
     /// The first page shown has been counted.
     screens_counted: Cell<bool>,
+    /// Runs from the technician gesture until its fingers have left the panel.
+    gesture_fingers: Timer,
     me: Weak<Controller>,
 }
 
@@ -137,6 +139,7 @@ impl Controller {
             ),
             clock: Timer::default(),
             screens_counted: Cell::new(false),
+            gesture_fingers: Timer::default(),
             me: me.clone(),
         });
         CURRENT.with(|c| *c.borrow_mut() = ctrl.me.clone());
@@ -161,8 +164,14 @@ impl Controller {
 
     fn wire(&self) {
         let (nav, session) = (self.window.global::<Nav>(), self.window.global::<Session>());
-        on!(self.me, nav, on_back, |c| c.back());
-        on!(self.me, nav, on_home, |c| c.home());
+        // While the technician gesture's fingers are still down, the UI (reading the same panel
+        // through libinput) would take their release as a tap on 返回 or 首页 in the corner.
+        on!(self.me, nav, on_back, |c| if !c.gesture_fingers.running() {
+            c.back()
+        });
+        on!(self.me, nav, on_home, |c| if !c.gesture_fingers.running() {
+            c.home()
+        });
         on!(self.me, session, on_activity, |c| c.activity());
         on!(self.me, session, on_keep_going, |c| c.activity());
     }
@@ -256,6 +265,16 @@ impl Controller {
         }
         self.reset_session();
         self.screens.technician.open_pin_pad(self);
+        // Until the fingers lift (or 10 s, if the panel never says so).
+        self.gesture_fingers.start(TimerMode::SingleShot, Duration::from_secs(10), || {});
+    }
+
+    /// The last finger left the panel: the corner buttons answer again shortly after (the
+    /// UI's own release event may arrive a little later than the panel watcher's).
+    pub fn fingers_lifted(&self) {
+        if self.gesture_fingers.running() {
+            self.gesture_fingers.start(TimerMode::SingleShot, Duration::from_millis(300), || {});
+        }
     }
 
     /// Shows the idle prompt now (screenshots).
