@@ -371,27 +371,19 @@ pub fn failure_reason(e: &anyhow::Error) -> &'static str {
     }
 }
 
-/// A check's outcome in the metrics and the log (versions and reasons only).
+/// A check's outcome in the log, and a failure in `kiosk_update_failures_total` (the times and
+/// versions reach the gauges from `status.json`, read by the health sampler before each scrape:
+/// one place for them).
 fn record_metrics(result: &Result<UpdateReport>) {
-    let m = crate::observe::metrics();
-    let now = jiff::Timestamp::now().as_second() as f64;
     match result {
         Ok(r) => {
-            m.update_last_check.set(now);
-            let offered = match &r.outcome {
-                Outcome::Installed(i) => {
-                    m.update_last_install.set(now);
-                    tracing::info!(version = %i.content_version, wire_bytes = r.wire_bytes, "content installed");
-                    &i.content_version
-                }
-                Outcome::UpToDate(v) | Outcome::HeldBack(v) => v,
-                Outcome::Pending(p) => &p.content_version,
-            };
-            crate::observe::metrics::Metrics::set_info(&m.content_available_info, &[offered]);
+            if let Outcome::Installed(i) = &r.outcome {
+                tracing::info!(version = %i.content_version, wire_bytes = r.wire_bytes, "content installed");
+            }
         }
         Err(e) => {
             let reason = failure_reason(e);
-            m.update_failures.with_label_values(&[reason]).inc();
+            crate::observe::metrics().update_failures.with_label_values(&[reason]).inc();
             tracing::warn!(reason, "content check failed: {e:#}");
         }
     }
