@@ -125,6 +125,10 @@ fn a_headless_kiosk_is_scraped_pushed_and_guarded() {
             && text.contains("\nkiosk_touch_events_total 64\n")
     });
     assert!(kiosk.value("kiosk_frame_seconds_count").unwrap() >= 1.0, "no frame drawn");
+    // The touches started the UI loop's lag probe (100 ms ticks for 10 s after a touch).
+    wait_until("the UI loop's lag probe reports", 30, || {
+        kiosk.value("kiosk_ui_loop_lag_seconds_count").unwrap_or(0.0) >= 3.0
+    });
 
     // /healthz: JSON with a verdict and reasons.
     let (status, body) = http("GET", port, "/healthz", None).unwrap();

@@ -39,8 +39,12 @@ pub struct Metrics {
     pub data_size: Gauge,
     /// Per thermal zone whose type looks like a CPU; absent where no zone exists.
     pub cpu_temperature: GaugeVec,
-    /// Time to draw one frame.
+    /// Time to draw one frame (where frames pass through the kiosk's hands: headless runs,
+    /// screenshots; the device's linuxkms backend draws out of reach).
     pub frame_seconds: Histogram,
+    /// How late the UI loop's probe fired while a resident was using the kiosk (every backend;
+    /// see `ui::lag_probe`).
+    pub ui_loop_lag_seconds: Histogram,
     pub touch_panel_present: IntGauge,
     pub touch_last_event: Gauge,
     /// Finger-downs and raw evdev events.
@@ -155,6 +159,17 @@ impl Metrics {
                     HistogramOpts::new("kiosk_frame_seconds", "Time to draw one frame.").buckets(
                         vec![0.002, 0.004, 0.008, 0.016, 0.033, 0.05, 0.1, 0.25, 0.5, 1.0],
                     ),
+                )
+                .unwrap(),
+            ),
+            ui_loop_lag_seconds: reg(
+                &registry,
+                Histogram::with_opts(
+                    HistogramOpts::new(
+                        "kiosk_ui_loop_lag_seconds",
+                        "How late the UI loop answered a 100 ms probe during a session.",
+                    )
+                    .buckets(vec![0.002, 0.004, 0.008, 0.016, 0.033, 0.05, 0.1, 0.25, 0.5, 1.0]),
                 )
                 .unwrap(),
             ),

@@ -91,6 +91,8 @@ pub struct Controller {
     screens_counted: Cell<bool>,
     /// Runs from the technician gesture until its fingers have left the panel.
     gesture_fingers: Timer,
+    /// Measures the UI loop's lag while a resident is here (`kiosk_ui_loop_lag_seconds`).
+    lag_probe: Rc<super::lag_probe::LagProbe>,
     me: Weak<Controller>,
 }
 
@@ -140,6 +142,7 @@ impl Controller {
             clock: Timer::default(),
             screens_counted: Cell::new(false),
             gesture_fingers: Timer::default(),
+            lag_probe: super::lag_probe::LagProbe::new(),
             me: me.clone(),
         });
         CURRENT.with(|c| *c.borrow_mut() = ctrl.me.clone());
@@ -208,6 +211,7 @@ impl Controller {
     /// A touch anywhere: restarts the idle time and hides the prompt.
     pub fn activity(&self) {
         self.recently_touched.start(TimerMode::SingleShot, QUIET_BEFORE_SWITCH, || {});
+        self.lag_probe.touched();
         self.idle.activity();
     }
 

@@ -20,6 +20,7 @@ pub mod controller;
 mod hall_view;
 pub mod headless;
 mod idle;
+mod lag_probe;
 mod navigation;
 mod pages;
 pub mod preparing;
