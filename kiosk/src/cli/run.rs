@@ -184,22 +184,32 @@ fn spawn_sampling(sampler: Arc<SharedSampler>) -> std::thread::JoinHandle<()> {
 
 /// Reads the touch panels (or a recording) on a tokio task.
 fn spawn_touch(replay: Option<PathBuf>, speed: f64) -> Result<std::thread::JoinHandle<()>> {
-    let sources: Vec<Box<dyn EventSource>> = match replay {
+    // A bad recording is the caller's mistake: say so before anything starts.
+    let replay: Option<Box<dyn EventSource>> = match replay {
         Some(events) => {
             let name = events.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let device = name.split('.').next().unwrap_or_default();
             let desc = events.with_file_name(format!("{device}.desc"));
-            vec![Box::new(ReplaySource::open(&desc, &events, speed)?)]
+            Some(Box::new(ReplaySource::open(&desc, &events, speed)?))
         }
-        None => EvdevSource::discover().into_iter().map(|s| Box::new(s) as _).collect(),
+        None => None,
     };
-    if sources.is_empty() {
-        tracing::warn!("no touchscreen found (kiosk_touch_panel_present 0)");
-    }
     Ok(std::thread::Builder::new().name("touch".into()).spawn(move || {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
             return;
         };
+        // evdev's event streams register with the runtime they are made in: open the panels
+        // inside this thread's runtime (found by the QEMU boot test: outside it, they panic).
+        let sources: Vec<Box<dyn EventSource>> = match replay {
+            Some(source) => vec![source],
+            None => {
+                let _runtime = rt.enter();
+                EvdevSource::discover().into_iter().map(|s| Box::new(s) as _).collect()
+            }
+        };
+        if sources.is_empty() {
+            tracing::warn!("no touchscreen found (kiosk_touch_panel_present 0)");
+        }
         rt.block_on(async move {
             let mut tasks = tokio::task::JoinSet::new();
             for source in sources {
