@@ -5,7 +5,9 @@
 //! - every file a recipe installs from the source tree (`${S}/…`) exists, in each rotation;
 //! - every `LIC_FILES_CHKSUM` md5 matches its file (bitbake's license check would stop);
 //! - the cargo features the recipe builds exist in `kiosk/Cargo.toml`;
-//! - `oelint-adv` finds nothing (`tools/lint-yocto`, suppressions explained there).
+//! - `oelint-adv` finds nothing (`tools/lint-yocto`, suppressions explained there);
+//! - the Debian pilot install (`tools/install-pilot`) places the same files from `ops/` as the
+//!   image, with the rotation's pair of settings, a config the kiosk accepts and the content.
 
 mod support;
 
@@ -150,4 +152,78 @@ fn oelint_finds_nothing() {
     let (ok, out) = run(&mut Command::new(support::repo().join("tools/lint-yocto")));
     assert!(ok, "{out}");
     assert!(out.contains("no findings"), "{out}");
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut dirs = vec![dir.to_owned()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_pilot_install_places_what_the_image_does() {
+    let repo = support::repo();
+    let staged = tempfile::tempdir().unwrap();
+    let (ok, out) = run(Command::new("bash")
+        .arg(repo.join("tools/install-pilot"))
+        .args(["--rotation", "90", "--binary", env!("CARGO_BIN_EXE_kiosk"), "--root"])
+        .arg(staged.path()));
+    assert!(ok, "{out}");
+    let root = staged.path();
+    let installed: Vec<Vec<u8>> =
+        files_under(root).iter().map(|f| std::fs::read(f).unwrap()).collect();
+
+    // Every ops/ file a recipe installs, byte for byte (the 90° touch rule for this rotation).
+    let mut compared = 0;
+    for (_, text) in recipes() {
+        for part in text.split("${S}/ops/").skip(1) {
+            let rel: String = part
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\\' | ';'))
+                .collect::<String>()
+                .replace("${KIOSK_ROTATION}", "90");
+            let want = std::fs::read(repo.join("ops").join(&rel)).unwrap();
+            assert!(installed.contains(&want), "the pilot install lacks ops/{rel}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 6, "only {compared} ops files in the recipes");
+    let dropin =
+        std::fs::read_to_string(root.join("etc/systemd/system/kiosk.service.d/rotation.conf"))
+            .unwrap();
+    assert!(dropin.contains("SLINT_KMS_ROTATION=90"), "{dropin}");
+    let rule = std::fs::read_to_string(root.join("etc/udev/rules.d/71-kiosk-touch.rules")).unwrap();
+    assert!(rule.contains("\"0 1 0 -1 0 1\""), "the 90° touch rule: {rule}");
+
+    // The device config loads, the binary runs, the content is there without the demo config.
+    let (ok, out) = run(Command::new(root.join("usr/bin/kiosk"))
+        .arg("--config")
+        .arg(root.join("etc/kiosk/kiosk.toml"))
+        .args(["screenshot", "--list"]));
+    assert!(ok, "the installed config: {out}");
+    assert!(root.join("usr/share/kiosk/content/laws/PROVENANCE.md").exists());
+    assert!(!root.join("usr/share/kiosk/content/kiosk.toml").exists());
+    assert!(root.join("usr/local/share/fonts/kiosk/kiosk-cjk.ttf").exists());
+
+    // A second run keeps the site's configuration.
+    std::fs::write(root.join("etc/kiosk/kiosk.toml"), "data_dir = \"/srv/kiosk\"\n").unwrap();
+    let (ok, out) = run(Command::new("bash")
+        .arg(repo.join("tools/install-pilot"))
+        .args(["--binary", env!("CARGO_BIN_EXE_kiosk"), "--root"])
+        .arg(root));
+    assert!(ok, "{out}");
+    let kept = std::fs::read_to_string(root.join("etc/kiosk/kiosk.toml")).unwrap();
+    assert_eq!(kept, "data_dir = \"/srv/kiosk\"\n");
+    assert!(!root.join("etc/systemd/system/kiosk.service.d/rotation.conf").exists(), "0° again");
 }
