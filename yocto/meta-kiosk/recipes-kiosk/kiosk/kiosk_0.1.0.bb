@@ -17,7 +17,9 @@ require kiosk-source.inc
 require kiosk-crates.inc
 SRC_URI += "file://kiosk.toml"
 
-inherit cargo cargo-update-recipe-crates systemd useradd
+# pkgconfig: the -sys crates (libudev, libinput, xkbcommon, fontconfig) find their libraries
+# through it.
+inherit cargo cargo-update-recipe-crates pkgconfig systemd useradd
 
 # How the panel is mounted: 0 (as the picture is), 90, 180 or 270 degrees. Turns the picture
 # (SLINT_KMS_ROTATION) and the touch (a libinput calibration udev rule) together.
@@ -71,3 +73,8 @@ FILES:${PN} += "${systemd_system_unitdir} \
 CONFFILES:${PN} = "${sysconfdir}/kiosk/kiosk.toml"
 # fontconfig must know at least one font or Slint's font stack panics at start.
 RDEPENDS:${PN} += "fontconfig kiosk-font"
+# The spoken ticket number (speech = true in kiosk.toml) runs espeak-ng. Neither oe-core nor
+# meta-oe has a recipe for it (meta-oe's espeak 1.48 is the older program): add one, or set
+# speech = false. Without it the kiosk prints and shows the number and logs that it could not
+# speak. A recommendation, so an image without it still builds.
+RRECOMMENDS:${PN} += "espeak-ng"
