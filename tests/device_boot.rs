@@ -311,9 +311,7 @@ fn boots_to_home_and_answers_touch_five_times_in_five() {
             // the tap, the UI-loop probe reports, the screen is named.
             let metrics = machine.metrics();
             let value = |series: &str| -> f64 {
-                metrics
-                    .lines()
-                    .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+                support::prom::series_value(&metrics, series)
                     .unwrap_or_else(|| panic!("{series} missing:\n{metrics}"))
             };
             assert_eq!(value("kiosk_touch_panel_present"), 1.0);

@@ -55,7 +55,7 @@ impl Kiosk {
 
     /// The value of one series line (`name{labels}` exactly as exposed).
     fn value(&self, series: &str) -> Option<f64> {
-        self.metrics().lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        prom::series_value(&self.metrics(), series)
     }
 
     fn restart(mut self, signal: &str) -> Kiosk {

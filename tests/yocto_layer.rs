@@ -21,21 +21,48 @@ fn layer() -> PathBuf {
 
 /// The layer's recipes and includes with their text.
 fn recipes() -> Vec<(PathBuf, String)> {
+    let found: Vec<_> = files_under(&layer())
+        .into_iter()
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("bb" | "inc")))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect();
+    assert!(found.len() >= 6, "recipes missing under {}", layer().display());
+    found
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
-    let mut dirs = vec![layer()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
+    let mut dirs = vec![dir.to_owned()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 dirs.push(path);
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("bb" | "inc")) {
-                let text = std::fs::read_to_string(&path).unwrap();
-                found.push((path, text));
+            } else {
+                found.push(path);
             }
         }
     }
-    assert!(found.len() >= 6, "recipes missing under {}", layer().display());
     found
+}
+
+/// The source-tree paths a recipe installs (`${S}/PATH` up to the next space, quote,
+/// backslash or semicolon), with the panel rotation filled in.
+fn source_paths<'a>(
+    text: &'a str,
+    prefix: &'a str,
+    rotation: &'a str,
+) -> impl Iterator<Item = String> + 'a {
+    text.split(prefix).skip(1).map(move |part| {
+        part.chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\\' | ';'))
+            .collect::<String>()
+            .replace("${KIOSK_ROTATION}", rotation)
+    })
 }
 
 fn run(cmd: &mut Command) -> (bool, String) {
@@ -68,12 +95,7 @@ fn installed_sources_exist_for_every_rotation() {
     let mut checked = 0;
     for (path, text) in recipes() {
         for rotation in ["0", "90", "180", "270"] {
-            for part in text.split("${S}/").skip(1) {
-                let rel: String = part
-                    .chars()
-                    .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\\' | ';'))
-                    .collect::<String>()
-                    .replace("${KIOSK_ROTATION}", rotation);
+            for rel in source_paths(&text, "${S}/", rotation) {
                 let file = repo.join(&rel);
                 assert!(file.exists(), "{}: {rel} is not in the repository", path.display());
                 checked += 1;
@@ -154,23 +176,6 @@ fn oelint_finds_nothing() {
     assert!(out.contains("no findings"), "{out}");
 }
 
-/// Every file under `dir`, recursively.
-fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut dirs = vec![dir.to_owned()];
-    while let Some(d) = dirs.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                found.push(path);
-            }
-        }
-    }
-    found
-}
-
 #[test]
 fn the_pilot_install_places_what_the_image_does() {
     let repo = support::repo();
@@ -187,12 +192,7 @@ fn the_pilot_install_places_what_the_image_does() {
     // Every ops/ file a recipe installs, byte for byte (the 90° touch rule for this rotation).
     let mut compared = 0;
     for (_, text) in recipes() {
-        for part in text.split("${S}/ops/").skip(1) {
-            let rel: String = part
-                .chars()
-                .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\\' | ';'))
-                .collect::<String>()
-                .replace("${KIOSK_ROTATION}", "90");
+        for rel in source_paths(&text, "${S}/ops/", "90") {
             let want = std::fs::read(repo.join("ops").join(&rel)).unwrap();
             assert!(installed.contains(&want), "the pilot install lacks ops/{rel}");
             compared += 1;

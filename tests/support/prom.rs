@@ -110,6 +110,11 @@ pub fn http(
 }
 
 /// `promtool check metrics` on `text`; its complaints, if any.
+/// The value of one series (`name{labels}` exactly as exposed) in Prometheus text.
+pub fn series_value(text: &str, series: &str) -> Option<f64> {
+    text.lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
 pub fn promtool_check_metrics(text: &str) -> Result<(), String> {
     use std::io::Write;
     let mut child = Command::new(require("/usr/bin/promtool"))

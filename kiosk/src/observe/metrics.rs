@@ -79,6 +79,9 @@ pub fn unix_now() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
+/// Buckets for times a resident feels as one frame: 16 ms is 60 fps, 33 ms 30 fps.
+const FRAME_BUCKETS: [f64; 10] = [0.002, 0.004, 0.008, 0.016, 0.033, 0.05, 0.1, 0.25, 0.5, 1.0];
+
 /// The process's metrics, created on first use.
 pub fn metrics() -> &'static Metrics {
     static METRICS: OnceLock<Metrics> = OnceLock::new();
@@ -156,9 +159,8 @@ impl Metrics {
             frame_seconds: reg(
                 &registry,
                 Histogram::with_opts(
-                    HistogramOpts::new("kiosk_frame_seconds", "Time to draw one frame.").buckets(
-                        vec![0.002, 0.004, 0.008, 0.016, 0.033, 0.05, 0.1, 0.25, 0.5, 1.0],
-                    ),
+                    HistogramOpts::new("kiosk_frame_seconds", "Time to draw one frame.")
+                        .buckets(FRAME_BUCKETS.to_vec()),
                 )
                 .unwrap(),
             ),
@@ -169,7 +171,7 @@ impl Metrics {
                         "kiosk_ui_loop_lag_seconds",
                         "How late the UI loop answered a 100 ms probe during a session.",
                     )
-                    .buckets(vec![0.002, 0.004, 0.008, 0.016, 0.033, 0.05, 0.1, 0.25, 0.5, 1.0]),
+                    .buckets(FRAME_BUCKETS.to_vec()),
                 )
                 .unwrap(),
             ),
