@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 
 use kiosk::content::law::Status;
 use kiosk::content::search::HitKind;
-use kiosk::content::synonyms;
 use kiosk::content::Store;
 
 fn store() -> Store {
@@ -91,7 +90,7 @@ fn one_and_two_character_queries() {
         for h in r.hits.iter().filter(|h| h.kind != HitKind::Title) {
             let m = h.snippet.matched.as_str();
             assert!(
-                m == q || synonyms::alternatives(q).contains(&m),
+                m == q || r.also.iter().any(|a| a == m),
                 "{q}: snippet does not show the match: {h:?}"
             );
         }
@@ -120,22 +119,43 @@ fn title_hits_come_first_and_in_force_before_repealed() {
 }
 
 #[test]
-fn phrase_before_scattered_and_terms_are_anded() {
+fn tiers_come_in_order_and_terms_are_anded() {
     let s = store();
-    let r = s.search("工资拖欠", 40).unwrap();
-    let kinds: Vec<HitKind> = r.hits.iter().map(|h| h.kind).collect();
-    assert!(kinds.contains(&HitKind::Scattered), "{kinds:?}");
-    let first_scattered = kinds.iter().position(|k| *k == HitKind::Scattered).unwrap();
-    assert!(kinds[first_scattered..].iter().all(|k| *k == HitKind::Scattered));
-    for h in s.search("工资 拖欠", 30).unwrap().hits.iter().filter(|h| h.kind == HitKind::Phrase)
+    let tier = |k: HitKind| k as u8;
+    for q in ["工资拖欠", "拖欠劳动者工资", "公司不给加班费怎么办", "房东不退押金"]
     {
+        let kinds: Vec<u8> = s.search(q, 40).unwrap().hits.iter().map(|h| tier(h.kind)).collect();
+        assert!(kinds.windows(2).all(|w| w[0] <= w[1]), "{q}: {kinds:?}");
+    }
+    let r = s.search("工资 拖欠", 30).unwrap();
+    for h in r.hits.iter().filter(|h| h.kind == HitKind::Phrase) {
         let blocks = s.blocks(h.doc).unwrap();
         let text = &blocks[h.seq as usize].text;
-        let wage = std::iter::once(&"工资")
-            .chain(synonyms::alternatives("工资"))
+        let wage = std::iter::once("工资")
+            .chain(r.also.iter().map(String::as_str))
             .any(|w| text.contains(w));
         assert!(wage && text.contains("拖欠"), "{text}");
     }
+}
+
+#[test]
+fn questions_and_everyday_names_find_their_articles() {
+    let s = store();
+    let r = s.search("公司不给加班费怎么办", 10).unwrap();
+    assert_eq!(r.terms, ["公司", "加班费"], "{:?}", r.dropped);
+    assert!(r.dropped.contains(&"怎么办".to_string()));
+    let top = top_labels(&s, "公司不给加班费怎么办", 10);
+    assert!(top.contains(&("劳动合同法".into(), "第三十一条".into())), "{top:?}");
+    let top = top_labels(&s, "试用期可以随便辞退吗", 10);
+    assert!(top.contains(&("劳动合同法".into(), "第二十一条".into())), "{top:?}");
+    let r = s.search("霸王条款", 10).unwrap();
+    assert_eq!(r.hits[0].kind, HitKind::Named, "{:?}", r.hits[0]);
+    assert_eq!(
+        (r.hits[0].short_name.as_str(), r.hits[0].label.as_str()),
+        ("民法典", "第四百九十六条")
+    );
+    // A question whose words are not all in one article still answers: never an empty page.
+    assert!(!s.search("我家的狗把邻居咬了谁负责", 10).unwrap().hits.is_empty());
 }
 
 #[test]
@@ -144,8 +164,11 @@ fn pinyin_full_and_initials() {
     assert_eq!(s.search("mfd", 5).unwrap().terms, vec!["民法典"]);
     assert_eq!(s.search("minfadian", 5).unwrap().terms, vec!["民法典"]);
     let c = s.pinyin_candidates("gongshang", 10).unwrap();
-    assert!(c.contains(&"工伤".to_string()) && c.contains(&"工商".to_string()), "{c:?}");
+    assert_eq!(c[0], "工伤", "{c:?}");
     assert_eq!(s.pinyin_candidates("lihun", 3).unwrap()[0], "离婚");
+    // Candidates are words, not index bigrams: 办理婚姻 held 理婚.
+    let c = s.pinyin_candidates("lihun", 20).unwrap();
+    assert!(!c.contains(&"理婚".to_string()), "{c:?}");
 }
 
 #[test]
@@ -161,4 +184,56 @@ fn hits_open_at_their_article() {
     let blocks = s.blocks(hit.doc).unwrap();
     assert_eq!(blocks[hit.seq as usize].label, "第一千零七十九条");
     assert_eq!(s.article_seq(hit.doc, 1079).unwrap(), Some(hit.seq));
+}
+
+use support::judged;
+
+/// Every answer of the judged set exists in the corpus, and search finds enough of them that a
+/// regression in understanding questions shows here before the benchmark.
+#[test]
+fn judged_set_is_answerable_and_answered() {
+    let s = store();
+    let set = judged::load(&support::repo());
+    assert!(set.query.len() >= 120, "{} queries", set.query.len());
+    let mut missing = Vec::new();
+    for q in &set.query {
+        assert!(judged::KINDS.contains(&q.kind.as_str()), "{}: kind {:?}", q.q, q.kind);
+        if let Err(e) = judged::resolve(&s, q) {
+            missing.push(e);
+        }
+    }
+    assert!(missing.is_empty(), "answers the corpus does not hold:\n{}", missing.join("\n"));
+    if std::env::var_os("JUDGED_MISSES").is_some() {
+        for q in &set.query {
+            let answers = judged::resolve(&s, q).unwrap();
+            let r = s.search(&q.q, 30).unwrap();
+            let ranked = judged::ranked_articles(&s, &r);
+            let (recall, _) = judged::score(&answers, &ranked);
+            if recall < 1.0 {
+                let top: Vec<String> =
+                    r.hits.iter().take(5).map(|h| format!("{}{}", h.short_name, h.label)).collect();
+                println!(
+                    "MISS {} {} {:.2} terms {:?} also {:?} dropped {:?} top {:?} want {:?}",
+                    q.kind,
+                    q.q,
+                    recall,
+                    r.terms,
+                    r.also,
+                    r.dropped,
+                    top,
+                    q.answers.iter().map(|a| format!("{}{}", a.law, a.article)).collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+    let scores = judged::evaluate(&s, &set, |q| s.search(q, 30).unwrap());
+    for (kind, n, recall, mrr) in &scores {
+        println!("{kind:<9} {n:>3} queries  recall@10 {recall:.3}  MRR {mrr:.3}");
+    }
+    // Floors just under what this search measured when the set was written (0.878, 0.576,
+    // 0.524): a regression fails here; the goals (1.0, 0.8, 0.7) are the benchmark's to report.
+    let floors = [0.85, 0.55, 0.50];
+    for ((kind, _, recall, _), floor) in scores.iter().zip(floors) {
+        assert!(*recall >= floor, "{kind}: recall@10 {recall:.3} fell below {floor}");
+    }
 }

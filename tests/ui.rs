@@ -16,7 +16,7 @@ use slint::{ComponentHandle, Model};
 use kiosk::app::config::Config;
 use kiosk::content::Store;
 use kiosk::ui::controller::Controller;
-use kiosk::ui::{AppWindow, Nav, Page, Reader, Search, Session};
+use kiosk::ui::{AppWindow, Nav, Page, Reader, Search, Session, Topics};
 
 fn page(window: &AppWindow) -> Page {
     window.global::<Nav>().get_page()
@@ -121,14 +121,60 @@ fn resident_journeys() {
     tap(w, "离婚");
     assert_eq!(search.get_committed(), "离婚");
     assert_eq!(search.get_pinyin(), "");
-    // What the screen lists is what the store returned, in order.
-    let expected = store.search("离婚", 30).unwrap().hits;
+    // What the screen lists is what the store returned, grouped by law.
+    let expected = store.search("离婚", 30).unwrap();
     let shown: Vec<(String, String)> =
         search.get_hits().iter().map(|h| (h.law.to_string(), h.label.to_string())).collect();
-    let wanted: Vec<(String, String)> =
-        expected.iter().map(|h| (h.short_name.clone(), h.label.clone())).collect();
+    let wanted: Vec<(String, String)> = expected
+        .by_law()
+        .into_iter()
+        .flatten()
+        .map(|h| (h.short_name.clone(), h.label.clone()))
+        .collect();
     assert_eq!(shown, wanted);
+    let starts: Vec<bool> = search.get_hits().iter().map(|h| h.law_start).collect();
+    assert!(starts[0] && starts.iter().filter(|s| **s).count() <= shown.len());
     assert!(shown.contains(&("民法典".into(), "第一千零七十九条".into())));
+
+    // A question picked word by word: 加班费 + 公司 → both searched, what was read said back.
+    tap(w, "清空");
+    for word in ["jiabanfei", "gongsi"] {
+        for k in word.chars() {
+            tap(w, &k.to_string());
+        }
+        let top = search.get_candidates().row_data(0).unwrap();
+        tap(w, &top);
+    }
+    assert_eq!(search.get_committed(), "加班费 公司");
+    assert!(
+        search.get_understood().starts_with("已查：加班费、公司"),
+        "{}",
+        search.get_understood()
+    );
+    let first = search.get_hits().row_data(0).expect("a question finds articles");
+    assert!(["劳动合同法", "劳动法"].contains(&first.law.as_str()), "{first:?}");
+
+    // An everyday name: 霸王条款 opens with the articles it means.
+    tap(w, "清空");
+    for k in "bawangtiaokuan".chars() {
+        tap(w, &k.to_string());
+    }
+    tap(w, "霸王条款");
+    let first = search.get_hits().row_data(0).unwrap();
+    assert_eq!((first.law.as_str(), first.label.as_str()), ("民法典", "第四百九十六条"));
+
+    // A life situation named in search opens its page: 欠薪 → 我遇到了：欠薪.
+    tap(w, "清空");
+    for k in "qianxin".chars() {
+        tap(w, &k.to_string());
+    }
+    tap(w, "欠薪");
+    assert_eq!(search.get_situations().row_count(), 1);
+    tap(w, "我遇到了：欠薪 ›");
+    assert_eq!(page(w), Page::Topic);
+    assert_eq!(w.global::<Topics>().get_title(), "欠薪");
+    tap(w, "← 返回");
+    assert_eq!(page(w), Page::Search);
 
     // Search by characters: a hot topic is a whole word.
     tap(w, "清空");

@@ -151,8 +151,9 @@ fn reset_forgets_everything_and_the_desk_follows_content() {
     let hall = std::fs::read_to_string(content.join("hall.toml")).unwrap();
     std::fs::write(content.join("hall.toml"), hall.replacen("letter = \"A\"", "letter = \"L\"", 1))
         .unwrap();
-    for guide in std::fs::read_dir(content.join("guides")).unwrap() {
-        let path = guide.unwrap().path();
+    let topics = std::fs::read_dir(content.join("topics")).unwrap();
+    for file in std::fs::read_dir(content.join("guides")).unwrap().chain(topics) {
+        let path = file.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replace("queue = \"A\"", "queue = \"L\"")).unwrap();
     }

@@ -48,6 +48,9 @@ enum Command {
         /// The guide the guide screen shows (an id from content/guides/).
         #[arg(long, default_value = "legal-aid")]
         guide: String,
+        /// The life situation the topic screen shows (an id from content/topics/).
+        #[arg(long, default_value = "unpaid-wages")]
+        topic: String,
         /// The service point the point screen shows; the county map-county zooms to.
         #[arg(long, default_value = "yl-center")]
         point: String,
@@ -220,6 +223,7 @@ fn main() -> Result<()> {
             screen,
             list,
             guide,
+            topic,
             point,
             county,
             filter,
@@ -271,7 +275,7 @@ fn main() -> Result<()> {
                 "2026-11-23T09:30",
                 "%Y-%m-%dT%H:%M",
             )?);
-            let args = DemoArgs { law, article, pinyin, guide, point, county, filter };
+            let args = DemoArgs { law, article, pinyin, guide, topic, point, county, filter };
             let opened = ctrl.show_demo(&screen, &args);
             let _ = std::fs::remove_dir_all(&queue_tmp);
             opened?;

@@ -6,7 +6,7 @@ use i_slint_backend_testing::ElementHandle;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::{
     AidCheck, AppWindow, Guides, Hall, Library, MapView, Nav, Page, Queue, Reader, Search,
-    Technician,
+    Technician, Topics,
 };
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
@@ -56,6 +56,10 @@ pub fn walk_every_screen(ctrl: &Controller) {
         s.invoke_key(k.into());
     }
     s.invoke_open_hit(0);
+    // A life situation open.
+    let t = w.global::<Topics>();
+    t.invoke_open_topics();
+    t.invoke_open_topic("unpaid-wages".into());
     // A guide with two materials ticked.
     let g = w.global::<Guides>();
     g.invoke_open_guides();

@@ -63,6 +63,15 @@ pub fn run(args: RunArgs, mut config: Config) -> Result<()> {
         None
     };
 
+    // jieba's dictionary takes a few hundred ms to load: off the UI thread, before any search.
+    std::thread::Builder::new()
+        .name("segmenter".into())
+        .spawn(|| {
+            kiosk::observe::background_priority();
+            kiosk::content::query::segment::warm_up();
+        })
+        .context("spawning the segmenter warm-up")?;
+
     let _sync = config.update_source.clone().map(|source| {
         kiosk::sync::poller::spawn(PollPlan {
             data_dir: config.data_dir.clone(),

@@ -29,6 +29,14 @@ impl Status {
             Status::Repealed => "失效",
         }
     }
+    /// Rank in every list and lookup: in force, then amended, then repealed.
+    pub fn order(self) -> u8 {
+        match self {
+            Status::InForce => 0,
+            Status::Amended => 1,
+            Status::Repealed => 2,
+        }
+    }
     pub fn parse(s: &str) -> Option<Status> {
         match s {
             "有效" => Some(Status::InForce),
@@ -96,6 +104,25 @@ impl LawDoc {
     pub fn article_count(&self) -> usize {
         self.blocks.iter().filter(|b| matches!(b, Block::Article { .. })).count()
     }
+
+    /// Whether the law holds 第`number`条.
+    pub fn has_article(&self, number: u32) -> bool {
+        self.blocks.iter().any(|b| matches!(b, Block::Article { number: n, .. } if *n == number))
+    }
+}
+
+/// SQL for [`Status::order`] over a `status` column, so the store sorts as Rust does.
+pub const STATUS_ORDER_SQL: &str = "CASE status WHEN '有效' THEN 0 WHEN '已修改' THEN 1 ELSE 2 END";
+
+/// The law a reference by name means, the one resolver for bundle checks and the store: the
+/// title or short name matches; among several, in force first, then core, then the newest
+/// (治安管理处罚法 has a 2012 and a 2025 text).
+pub fn find_by_name<'a>(laws: &'a [LawDoc], name: &str) -> Option<&'a LawDoc> {
+    laws.iter().filter(|l| l.title == name || l.short_name == name).min_by(|a, b| {
+        (a.status.order(), !a.core)
+            .cmp(&(b.status.order(), !b.core))
+            .then_with(|| b.publish_date.cmp(&a.publish_date))
+    })
 }
 
 /// The history lines and body blocks of a law's markdown text.

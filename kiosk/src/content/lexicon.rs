@@ -1,14 +1,18 @@
-//! Pinyin input without an IME: candidate words drawn from the installed corpus.
+//! Pinyin input without an IME: candidate words from a real word list.
 //!
-//! After every install the store rebuilds a small lexicon: law short names, heading words
-//! (婚姻家庭, 劳动合同), the hall's hot topics, and the bigrams the article index holds in
-//! enough articles to be words rather than accidents. Each word carries its toneless pinyin and
-//! its initials, so `minfadian`, `minfad` and `mfd` all reach 民法典, and `gongshang` offers both
-//! 工伤 and 工商.
+//! After every install the store rebuilds a small lexicon: the words jieba's dictionary finds in
+//! the core laws' text (counted, so 劳动 outranks 劳绩), law short names, heading words
+//! (婚姻家庭), the hall's topics and everyday lexicon, and the hot topics. Each word carries its
+//! toneless pinyin and its initials, so `minfadian`, `minfad` and `mfd` all reach 民法典, and
+//! `gongshang` offers both 工伤 and 工商. Index bigrams are not words: 理婚 (from 办理婚姻) is
+//! never offered for `lihun`.
 
 use anyhow::Result;
 use pinyin::ToPinyin;
 use rusqlite::{params, Connection, Transaction};
+
+use super::hall::HallContent;
+use super::query::{fillers, segment};
 
 /// Topics a hall's visitors ask about most; also the search screen's one-tap buttons.
 pub const HOT_TOPICS: [&str; 8] =
@@ -20,12 +24,8 @@ const EVERYDAY_WORDS: [&str; 16] = [
     "彩礼", "家暴", "押金", "调解",
 ];
 
-/// Characters that make a bigram a fragment of grammar rather than a word (的规, 或者由 …).
-const FUNCTION_CHARS: &str =
-    "的了和与或及在是为之其等对于由向并不以被将从所该此这者也而但则即如若因按把给";
-
-/// A bigram must occur in this many articles to be offered as a word.
-const MIN_BIGRAM_ARTICLES: i64 = 8;
+/// A word must occur this many times in the core laws to be offered.
+const MIN_WORD_COUNT: i64 = 3;
 
 /// Toneless pinyin of a word and its initials; `None` if a character has no pinyin.
 pub fn pinyin_of(word: &str) -> Option<(String, String)> {
@@ -39,7 +39,7 @@ pub fn pinyin_of(word: &str) -> Option<(String, String)> {
 }
 
 /// Recomputes the lexicon from what the store now holds.
-pub fn rebuild(tx: &Transaction) -> Result<()> {
+pub fn rebuild(tx: &Transaction, hall: &HallContent) -> Result<()> {
     tx.execute("DELETE FROM lexicon", [])?;
     let mut words: Vec<(String, i64)> = Vec::new();
     for w in HOT_TOPICS.iter().chain(EVERYDAY_WORDS.iter()) {
@@ -63,23 +63,33 @@ pub fn rebuild(tx: &Transaction) -> Result<()> {
                 words.push((word, 20_000));
             }
         }
-        // fts5vocab lists each bigram of the article index with the number of articles holding it.
-        tx.execute_batch(
-            "CREATE VIRTUAL TABLE temp.bi_vocab USING fts5vocab(main, article_bi, 'row');",
+        // Words jieba's dictionary finds in the core laws, counted.
+        let mut counts: std::collections::HashMap<String, i64> = Default::default();
+        let mut st = tx.prepare(
+            "SELECT b.text FROM blocks b JOIN laws l ON l.doc = b.doc WHERE l.core = 1 AND b.kind > 0",
         )?;
-        let mut st = tx.prepare("SELECT term, doc FROM temp.bi_vocab WHERE doc >= ?1")?;
-        for row in st.query_map([MIN_BIGRAM_ARTICLES], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })? {
-            let (term, docs) = row?;
-            if term.chars().count() == 2
-                && term.chars().all(|c| !c.is_ascii() && !FUNCTION_CHARS.contains(c))
-            {
-                words.push((term, docs));
+        for row in st.query_map([], |r| r.get::<_, String>(0))? {
+            let text = row?;
+            for w in segment::words(&text) {
+                let n = w.chars().count();
+                if (2..=4).contains(&n)
+                    && w.chars().all(|c| !c.is_ascii())
+                    && !fillers::is_filler(w)
+                {
+                    *counts.entry(w.to_owned()).or_default() += 1;
+                }
             }
         }
-        drop(st);
-        tx.execute_batch("DROP TABLE temp.bi_vocab;")?;
+        words.extend(counts.into_iter().filter(|(_, n)| *n >= MIN_WORD_COUNT));
+    }
+    for t in &hall.topics {
+        for w in t.words.iter().chain([&t.title]) {
+            words.push((w.clone(), 800_000));
+        }
+    }
+    for e in hall.everyday.iter().flat_map(|g| &g.entries) {
+        words.extend(e.say.iter().map(|w| (w.clone(), 800_000)));
+        words.extend(e.terms.iter().map(|w| (w.clone(), 100_000)));
     }
     let mut ins = tx.prepare(
         "INSERT INTO lexicon(word, full, initials, weight) VALUES (?1, ?2, ?3, ?4)

@@ -8,11 +8,12 @@ pub mod bundle;
 pub mod hall;
 pub mod law;
 pub(crate) mod lexicon;
+pub mod query;
 mod ranking;
 pub mod search;
 pub mod source;
 pub mod store;
-pub mod synonyms;
 mod tokenize;
+mod vocab;
 
 pub use store::Store;

@@ -1,34 +1,37 @@
 //! Search as a resident expects it.
 //!
-//! Results come in tiers, each tier ranked by group and then by bm25:
+//! The query arrives understood (see [`super::query`]): terms with their statutory
+//! alternatives, question words dropped, articles an everyday name means. Results come in tiers,
+//! each tier ranked by group and then by bm25:
+//! 0. articles the query **named** through the everyday lexicon (霸王条款 → 民法典 第四百九十六条);
 //! 1. laws whose **title** holds every term (a resident typing 劳动合同 wants 劳动合同法 itself);
-//! 2. articles holding every term as an **exact phrase**;
-//! 3. articles holding every character of the terms, **scattered** (工资拖欠 still finds
+//! 2. articles holding **every term** (each as an exact phrase or one of its alternatives);
+//! 3. when that finds little, the **best of**: articles holding some of the terms, most terms
+//!    first — a question never ends on an empty page because one of its words is not in the law;
+//! 4. for a single term, articles holding its characters **scattered** (工资拖欠 still finds
 //!    拖欠劳动者工资), only when the first tiers found fewer than [`SCATTER_BELOW`] hits.
 //!
 //! Groups (see [`super::ranking::group_of`]) put texts in force first, core laws and statutes
 //! first among them, and amended and repealed texts last. Article rowids are allocated per group, so a group is a
 //! rowid range and each query stops as soon as the page is full.
 //!
-//! A term made only of ASCII letters is read as pinyin (`lihun`, `mfd`) and replaced by the best
-//! word the corpus offers for it (see [`super::lexicon`]).
-
 use std::collections::HashSet;
 
 use anyhow::Result;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
-use super::law::Status;
-use super::lexicon;
+use super::law::{Status, STATUS_ORDER_SQL};
+use super::query::Understood;
 use super::ranking::{group_range, GROUP_COUNT};
-use super::synonyms;
 use super::tokenize::{term_query_with, TermQuery};
 
 /// Which tier a hit came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HitKind {
+    Named,
     Title,
     Phrase,
+    BestOf,
     Scattered,
 }
 
@@ -53,13 +56,35 @@ pub struct Hit {
     /// 第X条 of an article hit; empty for title hits and unnumbered paragraphs.
     pub label: String,
     pub snippet: Snippet,
+    /// How many of the query's terms the text holds.
+    pub matched_terms: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SearchResults {
-    /// The terms actually searched (pinyin replaced by words), as typed into the index.
+    /// The terms actually searched (pinyin replaced by words), as understood.
     pub terms: Vec<String>,
+    /// Statutory words searched as alternatives of the terms (工资 → 劳动报酬).
+    pub also: Vec<String>,
+    /// Words of the query that were not searched (怎么办, 吗).
+    pub dropped: Vec<String>,
+    /// Life-situation topics the query names, to show above the hits.
+    pub topics: Vec<String>,
     pub hits: Vec<Hit>,
+}
+
+impl SearchResults {
+    /// Hits grouped by law, each law where its best hit ranks, its hits in rank order.
+    pub fn by_law(&self) -> Vec<Vec<&Hit>> {
+        let mut groups: Vec<Vec<&Hit>> = Vec::new();
+        for hit in &self.hits {
+            match groups.iter_mut().find(|g| g[0].doc == hit.doc) {
+                Some(g) => g.push(hit),
+                None => groups.push(vec![hit]),
+            }
+        }
+        groups
+    }
 }
 
 /// Characters of context kept before and after a match in a snippet.
@@ -70,77 +95,129 @@ const MAX_TITLE_HITS: usize = 5;
 /// Scattered-character hits are a fallback for queries that found little: below this many
 /// title and phrase hits. Above it they would only push noise under good results.
 const SCATTER_BELOW: usize = 10;
+/// Below this many hits holding every term, the best-of tier adds articles holding some.
+const BEST_OF_BELOW: usize = 10;
+/// Articles the best-of tier reads (group, then bm25 order) before sorting them by terms held.
+const BEST_OF_POOL: usize = 120;
 
 /// Splits typed text into terms at spaces, ASCII or ideographic.
 pub(crate) fn split_query(query: &str) -> Vec<&str> {
     query.split(|c: char| c.is_whitespace() || c == '\u{3000}').filter(|t| !t.is_empty()).collect()
 }
 
-/// Reads all-letter terms as pinyin (the lexicon's best word), others as they are.
-fn resolve_terms(conn: &Connection, raw_terms: &[&str]) -> Result<Vec<String>> {
-    let mut terms = Vec::new();
-    for raw in raw_terms {
-        let t = raw.trim();
-        if t.is_empty() {
-            continue;
-        }
-        if t.bytes().all(|b| b.is_ascii_alphabetic() || b == b'\'') {
-            if let Some(word) = lexicon::candidates(conn, t, 1)?.into_iter().next() {
-                terms.push(word);
-                continue;
-            }
-        }
-        terms.push(t.to_owned());
-    }
-    Ok(terms)
-}
-
-pub(crate) fn search(conn: &Connection, raw_terms: &[&str], limit: usize) -> Result<SearchResults> {
-    let terms = resolve_terms(conn, raw_terms)?;
-    let queries: Vec<TermQuery> =
-        terms.iter().filter_map(|t| term_query_with(t, synonyms::alternatives(t))).collect();
-    let mut results = SearchResults { terms, hits: Vec::new() };
-    if queries.is_empty() || limit == 0 {
+pub(crate) fn search(
+    conn: &Connection,
+    understood: Understood,
+    limit: usize,
+) -> Result<SearchResults> {
+    let queries: Vec<TermQuery> = understood
+        .terms
+        .iter()
+        .filter_map(|t| {
+            let alts: Vec<&str> = t.alternatives.iter().map(String::as_str).collect();
+            term_query_with(&t.text, &alts)
+        })
+        .collect();
+    let mut results = SearchResults {
+        terms: understood.terms.iter().map(|t| t.text.clone()).collect(),
+        also: understood.terms.iter().flat_map(|t| t.alternatives.iter().cloned()).collect(),
+        dropped: understood.dropped,
+        topics: understood.topics,
+        hits: Vec::new(),
+    };
+    if limit == 0 {
         return Ok(results);
     }
-    title_hits(conn, &queries, limit.min(MAX_TITLE_HITS), &mut results.hits)?;
-
-    let bi = join_exprs(queries.iter().filter_map(|q| q.bigram_expr.as_deref()));
-    let uni = join_exprs(queries.iter().filter_map(|q| q.unigram_expr.as_deref()));
     let mut seen = HashSet::new();
-    let phrase =
-        ranked_rowids(conn, bi.as_deref(), uni.as_deref(), limit - results.hits.len(), &seen)?;
+    let named = named_rowids(conn, &understood.articles, limit)?;
+    seen.extend(named.iter().copied());
+    if queries.is_empty() {
+        let kinds = named.iter().map(|r| (*r, HitKind::Named)).collect();
+        results.hits = article_hits(conn, kinds, &queries)?;
+        return Ok(results);
+    }
+    let mut title = Vec::new();
+    title_hits(conn, &queries, (limit - named.len()).min(MAX_TITLE_HITS), &mut title)?;
+
+    let bi = join_exprs(queries.iter().filter_map(|q| q.bigram_expr.as_deref()), " AND ");
+    let uni = join_exprs(queries.iter().filter_map(|q| q.unigram_expr.as_deref()), " AND ");
+    let mut room = limit - named.len() - title.len();
+    let phrase = ranked_rowids(conn, bi.as_deref(), uni.as_deref(), room, &seen)?;
     seen.extend(phrase.iter().copied());
+    room -= phrase.len();
+
+    let mut best_of = Vec::new();
+    let found = named.len() + title.len() + phrase.len();
+    if room > 0 && queries.len() > 1 && found < BEST_OF_BELOW {
+        best_of = best_of_rowids(conn, &queries, room, &seen)?;
+        seen.extend(best_of.iter().copied());
+        room -= best_of.len();
+    }
     let mut scattered = Vec::new();
-    let room = limit - results.hits.len() - phrase.len();
-    let needs_scatter = queries.iter().any(|q| q.bigram_expr.is_some());
-    if room > 0 && needs_scatter && results.hits.len() + phrase.len() < SCATTER_BELOW {
+    let needs_scatter = queries.len() == 1 && queries[0].bigram_expr.is_some();
+    if room > 0 && needs_scatter && found < SCATTER_BELOW {
         let mut chars: Vec<char> = queries.iter().flat_map(|q| q.chars.iter().copied()).collect();
         chars.sort_unstable();
         chars.dedup();
         if chars.len() > 1 {
-            let expr = join_exprs(
-                chars
-                    .iter()
-                    .map(|c| format!("\"{c}\""))
-                    .collect::<Vec<_>>()
-                    .iter()
-                    .map(String::as_str),
-            );
+            let quoted: Vec<String> = chars.iter().map(|c| format!("\"{c}\"")).collect();
+            let expr = join_exprs(quoted.iter().map(String::as_str), " AND ");
             scattered = ranked_rowids(conn, None, expr.as_deref(), room, &seen)?;
         }
     }
-    let kinds = phrase
-        .iter()
-        .map(|r| (*r, HitKind::Phrase))
-        .chain(scattered.iter().map(|r| (*r, HitKind::Scattered)));
-    results.hits.extend(article_hits(conn, kinds.collect(), &queries)?);
+    let kinds =
+        |rows: &[i64], kind: HitKind| rows.iter().map(move |r| (*r, kind)).collect::<Vec<_>>();
+    results.hits = article_hits(conn, kinds(&named, HitKind::Named), &queries)?;
+    results.hits.extend(title);
+    let mut rest = kinds(&phrase, HitKind::Phrase);
+    rest.extend(kinds(&best_of, HitKind::BestOf));
+    rest.extend(kinds(&scattered, HitKind::Scattered));
+    results.hits.extend(article_hits(conn, rest, &queries)?);
     Ok(results)
 }
 
-fn join_exprs<'a>(exprs: impl Iterator<Item = &'a str>) -> Option<String> {
+/// Article rowids of (law doc, article number) pairs, in the given order.
+fn named_rowids(conn: &Connection, articles: &[(i64, i64)], limit: usize) -> Result<Vec<i64>> {
+    let mut st = conn.prepare_cached(
+        "SELECT fts FROM blocks WHERE doc = ?1 AND kind = 1 AND number = ?2 AND fts IS NOT NULL ORDER BY seq LIMIT 1",
+    )?;
+    let mut out = Vec::new();
+    for (doc, number) in articles.iter().take(limit) {
+        if let Some(rowid) = st.query_row(params![doc, number], |r| r.get(0)).optional()? {
+            out.push(rowid);
+        }
+    }
+    Ok(out)
+}
+
+/// Articles holding some of the terms: a pool in group and bm25 order over any term, then
+/// sorted by how many terms each holds (stable, so group and bm25 order break ties).
+fn best_of_rowids(
+    conn: &Connection,
+    queries: &[TermQuery],
+    limit: usize,
+    seen: &HashSet<i64>,
+) -> Result<Vec<i64>> {
+    let Some(any) = join_exprs(queries.iter().filter_map(|q| q.bigram_expr.as_deref()), " OR ")
+    else {
+        return Ok(Vec::new());
+    };
+    let pool = ranked_rowids(conn, Some(&any), None, BEST_OF_POOL, seen)?;
+    let counted =
+        article_hits(conn, pool.iter().map(|r| (*r, HitKind::BestOf)).collect(), queries)?;
+    let mut scored: Vec<(usize, i64)> =
+        pool.iter().zip(&counted).map(|(rowid, hit)| (hit.matched_terms, *rowid)).collect();
+    scored.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+    Ok(scored.into_iter().filter(|(n, _)| *n > 0).take(limit).map(|(_, r)| r).collect())
+}
+
+fn join_exprs<'a>(exprs: impl Iterator<Item = &'a str>, op: &str) -> Option<String> {
     let parts: Vec<&str> = exprs.collect();
-    (!parts.is_empty()).then(|| parts.join(" AND "))
+    match parts.len() {
+        0 => None,
+        1 => Some(parts[0].to_owned()),
+        _ => Some(parts.iter().map(|p| format!("({p})")).collect::<Vec<_>>().join(op)),
+    }
 }
 
 /// Laws whose title holds every term: core first, in force first, shortest title first.
@@ -160,12 +237,12 @@ fn title_hits(
         })
         .collect::<Vec<_>>()
         .join(" AND ");
-    let mut st = conn.prepare_cached(
+    let mut st = conn.prepare_cached(&format!(
         "SELECT l.doc, l.title, l.short_name, l.status, l.core FROM title_fts f JOIN laws l ON l.doc = f.rowid
          WHERE title_fts MATCH ?1
-         ORDER BY CASE l.status WHEN '有效' THEN 0 WHEN '已修改' THEN 1 ELSE 2 END, l.core DESC, length(l.title)
+         ORDER BY {STATUS_ORDER_SQL}, l.core DESC, length(l.title)
          LIMIT ?2",
-    )?;
+    ))?;
     let rows = st.query_map(params![expr, limit as i64], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -188,6 +265,7 @@ fn title_hits(
             seq: 0,
             label: String::new(),
             snippet,
+            matched_terms: queries.len(),
         });
     }
     Ok(())
@@ -272,6 +350,7 @@ fn article_hits(
                 short_name: r.get(6)?,
                 status: r.get(7)?,
                 core: r.get::<_, i64>(8)? != 0,
+                matched_terms: matched_terms(&text, queries),
                 snippet: snippet(&text, queries),
             },
         );
@@ -280,6 +359,18 @@ fn article_hits(
         .into_iter()
         .filter_map(|(rowid, kind)| found.remove(&rowid).map(|h| Hit { kind, ..h }))
         .collect())
+}
+
+/// How many queries the text holds (a term or one of its alternatives; a single hanzi term
+/// as that character).
+fn matched_terms(text: &str, queries: &[TermQuery]) -> usize {
+    queries
+        .iter()
+        .filter(|q| {
+            q.texts.iter().any(|t| !t.is_empty() && text.contains(t.as_str()))
+                || (q.bigram_expr.is_none() && q.chars.iter().any(|c| text.contains(*c)))
+        })
+        .count()
 }
 
 /// Cuts the text around the first place a term matches (or, failing that, a term's character).
@@ -295,9 +386,14 @@ pub fn snippet(text: &str, queries: &[TermQuery]) -> Snippet {
         let needle: Vec<char> = t.chars().collect();
         find(&needle).map(|at| (at, needle.len()))
     });
+    // A single-character term is highlighted alone; a lone character of a longer term is not
+    // (an article named by the lexicon may hold none of the words: it then opens at its start).
     if found.is_none() {
-        found =
-            queries.iter().flat_map(|q| q.chars.iter()).find_map(|c| find(&[*c]).map(|at| (at, 1)));
+        found = queries
+            .iter()
+            .filter(|q| q.bigram_expr.is_none())
+            .flat_map(|q| q.chars.iter())
+            .find_map(|c| find(&[*c]).map(|at| (at, 1)));
     }
     let (at, len) = found.unwrap_or((0, 0));
     let start = at.saturating_sub(SNIPPET_BEFORE);

@@ -6,6 +6,8 @@
 //!   laws/*.jsonl         law texts in the corpus format; every law listed here is a "core" law
 //!   laws/PROVENANCE.md   where the texts came from
 //!   guides/*.toml        办事指南, one per service item (law references checked at load)
+//!   topics/*.toml        我遇到了…: life situations with their key articles (checked likewise)
+//!   lexicon/*.toml       everyday words → statutory terms and articles, for search (likewise)
 //!   service-points.toml  where residents can go
 //!   map/*.geojson        county boundaries for the offline map
 //! ```
@@ -18,7 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::hall::{guides, HallContent};
+use super::hall::{refs, HallContent};
 use super::law::{parse_markdown, LawDoc, Provenance, Status};
 
 /// The deployment facts that travel with the content (shown on every screen).
@@ -100,9 +102,9 @@ impl ContentSource {
         let laws = dedupe(laws, &mut notes);
         let laws = mark_superseded(laws, &mut notes);
         let hall = HallContent::load(dir)?;
-        let dangling = guides::dangling_references(&hall.guides, &laws);
+        let dangling = refs::dangling(hall.law_references(), &laws);
         if !dangling.is_empty() {
-            bail!("办事指南 cite what the laws do not hold:\n  {}", dangling.join("\n  "));
+            bail!("hall content cites what the laws do not hold:\n  {}", dangling.join("\n  "));
         }
         Ok(ContentSource { deployment, laws, hall, notes })
     }

@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::content::law::{Block, LawDoc};
+use crate::content::law::LawDoc;
 use crate::text::zh;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,14 +109,8 @@ pub struct Step {
 
 /// Reads every `*.toml` in `dir`, sorted by file name; ids must be unique and match the file.
 pub fn load_dir(dir: &Path) -> Result<Vec<Guide>> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
     let mut guides: Vec<Guide> = Vec::new();
-    for f in files {
+    for f in super::toml_files(dir)? {
         let text =
             std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
         let g: Guide = toml::from_str(&text).with_context(|| format!("parsing {}", f.display()))?;
@@ -152,39 +146,10 @@ fn check_fields(g: &Guide) -> Result<()> {
     Ok(())
 }
 
-/// Checks every reference against the laws being bundled: the law exists (by title or short
-/// name) and holds the article. Returns one line per dangling reference.
+/// Checks every guide's references against the laws being bundled (see [`super::refs`]).
 pub fn dangling_references(guides: &[Guide], laws: &[LawDoc]) -> Vec<String> {
-    let mut problems = Vec::new();
-    for g in guides {
-        for r in &g.basis {
-            let Some(law) = laws
-                .iter()
-                .filter(|l| l.title == r.law || l.short_name == r.law)
-                .max_by_key(|l| (l.status == crate::content::law::Status::InForce, l.core))
-            else {
-                problems.push(format!("guide {}: no law {:?}", g.id, r.law));
-                continue;
-            };
-            match r.article_number() {
-                Ok(Some(n)) => {
-                    let found = law
-                        .blocks
-                        .iter()
-                        .any(|b| matches!(b, Block::Article { number, .. } if *number == n));
-                    if !found {
-                        problems.push(format!(
-                            "guide {}: {} has no {}",
-                            g.id,
-                            r.law,
-                            r.article.as_deref().unwrap_or("")
-                        ));
-                    }
-                }
-                Ok(None) => {}
-                Err(e) => problems.push(format!("guide {}: {e:#}", g.id)),
-            }
-        }
-    }
-    problems
+    super::refs::dangling(
+        guides.iter().flat_map(|g| g.basis.iter().map(move |r| (format!("guide {}", g.id), r))),
+        laws,
+    )
 }

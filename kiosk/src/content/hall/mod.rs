@@ -3,21 +3,26 @@
 //! builder checks it against the laws and ships it as one JSON file; the store keeps it per
 //! generation, so a content update swaps guides, points and map together with the laws.
 
+pub mod everyday;
 pub mod guides;
 pub mod legal_aid;
 pub mod map;
 pub mod points;
 pub mod queue;
+pub mod refs;
+pub mod topics;
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use guides::Guide;
+use everyday::LexiconGroup;
+use guides::{Guide, LawRef};
 use map::SchematicMap;
 use points::PointSet;
 use queue::QueueConfig;
+use topics::Topic;
 
 /// What a screen shows when a local fact is not published to this kiosk.
 pub const ASK_AT_WINDOW: &str = "以窗口公示为准";
@@ -30,6 +35,12 @@ pub struct HallContent {
     pub points: PointSet,
     pub map: SchematicMap,
     pub queue: QueueConfig,
+    /// 我遇到了…: life situations (absent from bundles built before they existed).
+    #[serde(default)]
+    pub topics: Vec<Topic>,
+    /// Everyday words → statutory terms and articles, for search.
+    #[serde(default)]
+    pub everyday: Vec<LexiconGroup>,
 }
 
 /// Facts only the local 司法局 can publish; empty strings mean "not published here".
@@ -50,6 +61,20 @@ impl LocalFacts {
     pub fn income_line_yuan(&self) -> Option<u32> {
         self.legal_aid_income_line.trim().parse().ok()
     }
+}
+
+/// The `*.toml` files of a content folder, sorted by name; an absent folder holds none.
+pub(crate) fn toml_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// Shows a local fact, or says where to find it.
@@ -98,7 +123,51 @@ impl HallContent {
                 anyhow::bail!("service point {}: county {} is not on the map", p.id, p.county);
             }
         }
-        Ok(HallContent { local: hall.local, guides, points, map, queue: hall.queue })
+        let topics = topics::load_dir(&dir.join("topics"))?;
+        for t in &topics {
+            if hall.queue.service(&t.queue).is_none() {
+                anyhow::bail!(
+                    "topic {}: queue service {:?} is not in hall.toml [queue]",
+                    t.id,
+                    t.queue
+                );
+            }
+            if let Some(g) = t.guides.iter().find(|g| !guides.iter().any(|x| x.id == **g)) {
+                anyhow::bail!("topic {}: no guide {g:?} in content/guides", t.id);
+            }
+        }
+        let everyday = everyday::load_dir(&dir.join("lexicon"))?;
+        Ok(HallContent {
+            local: hall.local,
+            guides,
+            points,
+            map,
+            queue: hall.queue,
+            topics,
+            everyday,
+        })
+    }
+
+    /// Every law reference the hall content makes, with where it was written.
+    pub fn law_references(&self) -> Vec<(String, &LawRef)> {
+        let guides = self
+            .guides
+            .iter()
+            .flat_map(|g| g.basis.iter().map(move |r| (format!("guide {}", g.id), r)));
+        let topics = self
+            .topics
+            .iter()
+            .flat_map(|t| t.articles.iter().map(move |r| (format!("topic {}", t.id), r)));
+        let lexicon = self.everyday.iter().flat_map(|g| {
+            g.entries.iter().flat_map(move |e| {
+                e.articles.iter().map(move |r| (format!("lexicon {} {}", g.group, e.say[0]), r))
+            })
+        });
+        guides.chain(topics).chain(lexicon).collect()
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
     }
 
     pub fn guide(&self, id: &str) -> Option<&Guide> {

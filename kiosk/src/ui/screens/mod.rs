@@ -17,6 +17,7 @@ pub(crate) mod queue;
 pub(crate) mod reader;
 pub(crate) mod search;
 pub(crate) mod technician;
+pub(crate) mod topics;
 
 use std::cell::Ref;
 use std::rc::{Rc, Weak};
@@ -61,6 +62,7 @@ pub struct DemoArgs {
     pub article: u32,
     pub pinyin: String,
     pub guide: String,
+    pub topic: String,
     pub point: String,
     pub county: String,
     pub filter: String,
@@ -137,6 +139,7 @@ screens! {
     reader: reader::ReaderScreen,
     search: search::SearchScreen,
     guides: guides::GuidesScreen,
+    topics: topics::TopicsScreen,
     map: map::MapScreen,
     queue: queue::QueueScreen,
     aid_check: aid_check::AidCheckScreen,

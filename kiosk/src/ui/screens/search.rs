@@ -10,20 +10,26 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::{on, strings, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
 use crate::content::lexicon::HOT_TOPICS;
-use crate::content::search::{Hit, HitKind};
+use crate::content::search::{Hit, HitKind, SearchResults};
 use crate::ui::search_input::SearchInput;
-use crate::ui::{AppWindow, HitItem, Page, Search};
+use crate::ui::{AppWindow, HitItem, Page, Search, TopicTile};
 
 /// Candidate words shown above the keyboard.
 const CANDIDATES: usize = 6;
-/// Results shown for a search.
+/// Results shown for a search, and added by each 显示更多结果.
 const RESULTS: usize = 30;
 
 #[derive(Debug, Default)]
 struct State {
     input: SearchInput,
     candidates: Vec<String>,
+    /// The hits grouped by law, in the order shown.
     hits: Vec<Hit>,
+    results: SearchResults,
+    /// Hits asked for: RESULTS, plus RESULTS per 显示更多结果.
+    limit: usize,
+    /// Life situations the query names (at most two, above the hits).
+    situations: Vec<TopicTile>,
     /// The store could not answer (shown calmly, reported as a fault).
     failed: bool,
 }
@@ -53,7 +59,10 @@ impl SearchScreen {
     }
 
     fn edit(&self, k: &dyn Kiosk, edit: impl FnOnce(&mut SearchInput)) {
-        edit(&mut self.state.borrow_mut().input);
+        let mut s = self.state.borrow_mut();
+        edit(&mut s.input);
+        s.limit = RESULTS;
+        drop(s);
         self.run(k);
         self.present(k.window());
     }
@@ -74,21 +83,44 @@ impl SearchScreen {
             })
         };
         let terms = s.input.terms(candidates.first().map(String::as_str));
-        let hits = if terms.is_empty() {
-            Vec::new()
+        let limit = s.limit.max(RESULTS);
+        let results = if terms.is_empty() {
+            SearchResults::default()
         } else {
             crate::observe::metrics().searches.inc();
             let span = tracing::debug_span!("search", terms = terms.len());
             let _in = span.enter();
-            store.search_terms(&terms, RESULTS).map(|r| r.hits).unwrap_or_else(|e| {
+            store.search_terms(&terms, limit).unwrap_or_else(|e| {
                 failed = true;
                 crate::observe::fault("search", &e.context("search"));
-                Vec::new()
+                SearchResults::default()
             })
         };
+        s.hits = results.by_law().into_iter().flatten().cloned().collect();
+        s.situations = match k.hall() {
+            Some(h) => results
+                .topics
+                .iter()
+                .filter_map(|id| h.topic(id))
+                .take(2)
+                .map(|t| TopicTile {
+                    id: t.id.as_str().into(),
+                    title: t.title.as_str().into(),
+                    summary: "".into(),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        s.results = results;
+        s.limit = limit;
         s.candidates = candidates;
-        s.hits = hits;
         s.failed = failed;
+    }
+
+    fn more_results(&self, k: &dyn Kiosk) {
+        self.state.borrow_mut().limit += RESULTS;
+        self.run(k);
+        self.present(k.window());
     }
 
     /// Writes the state into the page.
@@ -98,21 +130,37 @@ impl SearchScreen {
         search.set_committed(s.input.committed.join(" ").into());
         search.set_pinyin(s.input.pinyin.as_str().into());
         self.candidates.set(strings(&s.candidates));
-        self.hits.set(s.hits.iter().map(hit_item).collect());
+        let mut previous_doc = None;
+        self.hits.set(
+            s.hits
+                .iter()
+                .map(|h| {
+                    let start = previous_doc != Some(h.doc);
+                    previous_doc = Some(h.doc);
+                    hit_item(h, start)
+                })
+                .collect(),
+        );
         let shown = s.input.terms(s.candidates.first().map(String::as_str)).join(" ");
+        let typed = !shown.is_empty();
+        let more = s.hits.len() >= s.limit;
+        search.set_more(more);
+        search.set_nothing_found(typed && !s.failed && s.hits.is_empty());
         search.set_summary(
             if s.failed {
                 // Not 没有找到: the law is there, the kiosk could not look. Said calmly.
                 "暂时无法搜索，请稍后再试，或拨打 12348 免费咨询。".to_string()
             } else if s.hits.is_empty() {
-                format!("没有找到“{shown}”。换个词试试，或拨打 12348 免费咨询。")
-            } else if s.hits.len() == RESULTS {
-                format!("“{shown}”：显示最相关的 {RESULTS} 条")
+                format!("没有找到“{shown}”相关的法条。可以换个说法，或从下面您遇到的事找：")
+            } else if more {
+                format!("“{shown}”：最相关的 {} 条，按法律分组", s.hits.len())
             } else {
-                format!("“{shown}”：找到 {} 条", s.hits.len())
+                format!("“{shown}”：找到 {} 条，按法律分组", s.hits.len())
             }
             .into(),
         );
+        search.set_understood(understood_line(&s.results).into());
+        search.set_situations(ModelRc::new(VecModel::from(s.situations.clone())));
     }
 
     fn open_hit(&self, k: &dyn Kiosk, index: usize) {
@@ -124,7 +172,23 @@ impl SearchScreen {
     }
 }
 
-fn hit_item(h: &Hit) -> HitItem {
+/// 已查：公司、加班费（也查：用人单位、加班工资）；未查：不给、怎么办 — so a resident sees how
+/// the question was read.
+fn understood_line(r: &SearchResults) -> String {
+    if r.terms.is_empty() {
+        return String::new();
+    }
+    let mut line = format!("已查：{}", r.terms.join("、"));
+    if !r.also.is_empty() {
+        line += &format!("（也查：{}）", r.also.join("、"));
+    }
+    if !r.dropped.is_empty() {
+        line += &format!("；未查：{}", r.dropped.join("、"));
+    }
+    line
+}
+
+fn hit_item(h: &Hit, law_start: bool) -> HitItem {
     HitItem {
         doc: h.doc as i32,
         seq: h.seq as i32,
@@ -135,6 +199,7 @@ fn hit_item(h: &Hit) -> HitItem {
         matched: h.snippet.matched.as_str().into(),
         after: h.snippet.after.as_str().into(),
         title_hit: h.kind == HitKind::Title,
+        law_start,
     }
 }
 
@@ -165,6 +230,7 @@ impl ScreenType for SearchScreen {
             i.clear();
             i.pick(&word)
         }));
+        on!(k, s, on_more_results, |c| c.screens().search.more_results(&*c));
         on!(k, s, on_open_hit, |c, index| c.screens().search.open_hit(&*c, index.max(0) as usize));
     }
 }

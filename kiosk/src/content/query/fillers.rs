@@ -1,0 +1,35 @@
+//! Words a resident's question wraps around what it is about: 怎么办, 可以…吗, 请问, 我.
+//!
+//! They are dropped before the search, and shown back as "not searched" so the resident sees
+//! what was understood. The list holds function words and question words only; anything that
+//! could name a legal matter (钱, 房, 车, 打) stays a search term.
+
+#[rustfmt::skip]
+const FILLERS: &[&str] = &[
+    "怎么办", "怎么", "怎样", "怎么样", "如何", "什么", "为什么", "为啥", "啥", "咋办", "咋", "是否", "是不是", "能不能", "能否",
+    "可不可以", "会不会", "要不要", "有没有", "多少", "是多少", "多久", "几天", "哪里", "哪儿", "哪些", "哪个", "谁", "吗", "呢",
+    "吧", "啊", "呀", "嘛", "么", "请问", "请", "麻烦", "想问", "问", "问一下", "一下", "咨询", "我", "我们", "我家", "俺",
+    "你", "你们", "您", "他", "她", "他们", "她们", "它", "自己", "人家", "别人", "可以", "能", "能够", "会", "要", "想",
+    "需要", "应该", "应当", "该", "得", "必须", "的", "地", "了", "着", "过", "是", "在", "有", "没", "没有", "不",
+    "不能", "不会", "不给", "不让", "不肯", "被", "把", "给", "让", "对", "和", "与", "跟", "及", "或", "或者", "还是",
+    "就", "都", "也", "又", "还", "才", "再", "很", "太", "非常", "已经", "一直", "一个", "这个", "那个", "这", "那",
+    "这样", "那样", "这种", "个", "些", "随便", "随意", "到底", "究竟", "现在", "如果", "要是", "因为", "所以", "但是", "可是",
+    "然后", "办", "做", "搞", "弄", "算", "情况", "问题", "事情", "事", "只有", "主要", "不用", "出去", "回来", "继续",
+    "才能", "合法", "不管", "不断", "一起", "真的", "可能", "结果", "还能", "有用", "管用", "属于",
+];
+
+/// Whether `word` only carries the question, not its subject.
+pub fn is_filler(word: &str) -> bool {
+    FILLERS.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn subject_words_are_not_fillers() {
+        for w in ["工资", "离婚", "钱", "房", "狗", "打", "辞退"] {
+            assert!(!super::is_filler(w), "{w}");
+        }
+        assert!(super::is_filler("怎么办") && super::is_filler("吗"));
+    }
+}

@@ -1,0 +1,111 @@
+//! The store's search vocabulary: every phrase query understanding takes whole, and what it
+//! means. Built at install from the hall content (everyday lexicon, topics) and the laws' names,
+//! read into memory on the first search (a few thousand short rows).
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::hall::guides::LawRef;
+use super::hall::HallContent;
+use super::law::STATUS_ORDER_SQL;
+use super::query::{PhraseInfo, MAX_PHRASE_CHARS};
+
+/// The JSON a vocabulary row stores.
+#[derive(Default, Serialize, Deserialize)]
+struct Row {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    terms: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    articles: Vec<(i64, i64)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    topics: Vec<String>,
+}
+
+/// The vocabulary in memory.
+#[derive(Default)]
+pub struct Vocab(HashMap<String, PhraseInfo>);
+
+impl Vocab {
+    pub fn load(conn: &Connection) -> Result<Vocab> {
+        let mut st = conn.prepare("SELECT phrase, info FROM vocab")?;
+        let mut map = HashMap::new();
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let row: Row = serde_json::from_str(&r.get::<_, String>(1)?)?;
+            map.insert(
+                r.get(0)?,
+                PhraseInfo { terms: row.terms, articles: row.articles, topics: row.topics },
+            );
+        }
+        Ok(Vocab(map))
+    }
+
+    pub fn get(&self, phrase: &str) -> Option<&PhraseInfo> {
+        self.0.get(phrase)
+    }
+}
+
+/// A law reference as (doc, article number) in this store, if it resolves.
+fn resolve(tx: &Transaction, r: &LawRef) -> Result<Option<(i64, i64)>> {
+    let Some(number) = r.article_number()? else { return Ok(None) };
+    let sql = format!(
+        "SELECT l.doc FROM laws l WHERE (l.short_name = ?1 OR l.title = ?1)
+           AND EXISTS (SELECT 1 FROM blocks b WHERE b.doc = l.doc AND b.kind = 1 AND b.number = ?2)
+         ORDER BY {STATUS_ORDER_SQL}, core DESC, publish_date DESC LIMIT 1"
+    );
+    let doc = tx.query_row(&sql, params![r.law, number], |row| row.get(0)).optional()?;
+    Ok(doc.map(|d| (d, number as i64)))
+}
+
+/// Rewrites the vocabulary from the hall content and the laws this generation holds.
+pub fn rebuild(tx: &Transaction, hall: &HallContent) -> Result<()> {
+    let mut rows: HashMap<String, Row> = HashMap::new();
+    let fits = |w: &str| (2..=MAX_PHRASE_CHARS).contains(&w.chars().count());
+    for group in &hall.everyday {
+        for e in &group.entries {
+            let mut articles = Vec::new();
+            for r in &e.articles {
+                match resolve(tx, r)? {
+                    Some(a) => articles.push(a),
+                    // Checked at bundle build; a store without that law simply does not name it.
+                    None => tracing::warn!(law = %r.law, "lexicon article not in this store"),
+                }
+            }
+            for w in e.say.iter().filter(|w| fits(w)) {
+                let row = rows.entry(w.clone()).or_default();
+                row.terms.extend(e.terms.iter().cloned());
+                row.articles.extend(articles.iter().copied());
+            }
+            for t in e.terms.iter().filter(|w| fits(w)) {
+                rows.entry(t.clone()).or_default();
+            }
+        }
+    }
+    for topic in &hall.topics {
+        for w in topic.words.iter().chain([&topic.title]).filter(|w| fits(w)) {
+            let row = rows.entry(w.clone()).or_default();
+            if !row.topics.contains(&topic.id) {
+                row.topics.push(topic.id.clone());
+            }
+        }
+    }
+    {
+        let mut st = tx.prepare("SELECT short_name FROM laws UNION SELECT title FROM laws")?;
+        let names = st.query_map([], |r| r.get::<_, String>(0))?;
+        for name in names {
+            let name = name?;
+            if fits(&name) {
+                rows.entry(name).or_default();
+            }
+        }
+    }
+    tx.execute("DELETE FROM vocab", [])?;
+    let mut ins = tx.prepare("INSERT INTO vocab(phrase, info) VALUES (?1, ?2)")?;
+    for (phrase, row) in rows {
+        ins.execute(params![phrase, serde_json::to_string(&row)?])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! The judged query set (`tests/data/judged-queries.toml`): each query with the articles that
+//! answer it, and the scores of a ranking against them. Shared by the search tests and the
+//! judged-set benchmark.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use kiosk::content::search::SearchResults;
+use kiosk::content::Store;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct JudgedSet {
+    pub query: Vec<JudgedQuery>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct JudgedQuery {
+    pub kind: String,
+    pub q: String,
+    pub answers: Vec<Answer>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Answer {
+    pub law: String,
+    pub article: String,
+}
+
+/// The three kinds, in the order reports list them.
+pub const KINDS: [&str; 3] = ["keyword", "everyday", "question"];
+
+/// Hits read when scoring: recall@10 and MRR@10.
+pub const DEPTH: usize = 10;
+
+pub fn load(repo: &Path) -> JudgedSet {
+    let path = repo.join("tests/data/judged-queries.toml");
+    toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// Every answer as (law doc, article number) in `store`; an answer the store does not hold is
+/// an error naming it (the judged set must only cite what exists).
+pub fn resolve(store: &Store, q: &JudgedQuery) -> Result<Vec<(i64, i64)>, String> {
+    q.answers
+        .iter()
+        .map(|a| {
+            let law = store
+                .law_by_name(&a.law)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("{}: no law {:?}", q.q, a.law))?;
+            let digits = a.article.trim_start_matches('第').trim_end_matches('条');
+            let n = kiosk::text::zh::parse_number(digits)
+                .ok_or_else(|| format!("{}: {:?} is not an article label", q.q, a.article))?;
+            store
+                .article_seq(law.doc, n as i64)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("{}: {} has no {}", q.q, a.law, a.article))?;
+            Ok((law.doc, n as i64))
+        })
+        .collect()
+}
+
+/// The articles of the top hits as (law doc, article number), title hits skipped.
+pub fn ranked_articles(store: &Store, r: &SearchResults) -> Vec<(i64, i64)> {
+    let _ = store;
+    r.hits
+        .iter()
+        .filter_map(|h| {
+            let digits = h.label.strip_prefix('第')?.strip_suffix('条')?;
+            Some((h.doc, kiosk::text::zh::parse_number(digits)? as i64))
+        })
+        .collect()
+}
+
+/// (recall@10, reciprocal rank of the first answer within the top 10).
+pub fn score(answers: &[(i64, i64)], ranked: &[(i64, i64)]) -> (f64, f64) {
+    let top = &ranked[..ranked.len().min(DEPTH)];
+    let found = answers.iter().filter(|a| top.contains(a)).count();
+    let rr = top.iter().position(|r| answers.contains(r)).map_or(0.0, |i| 1.0 / (i + 1) as f64);
+    (found as f64 / answers.len() as f64, rr)
+}
+
+/// Mean recall@10 and MRR per kind for one way of searching.
+pub fn evaluate(
+    store: &Store,
+    set: &JudgedSet,
+    search: impl Fn(&str) -> SearchResults,
+) -> Vec<(&'static str, usize, f64, f64)> {
+    KINDS
+        .iter()
+        .map(|kind| {
+            let qs: Vec<&JudgedQuery> = set.query.iter().filter(|q| q.kind == *kind).collect();
+            let (mut recall, mut mrr) = (0.0, 0.0);
+            for q in &qs {
+                let answers = resolve(store, q).unwrap();
+                let (r, rr) = score(&answers, &ranked_articles(store, &search(&q.q)));
+                recall += r;
+                mrr += rr;
+            }
+            let n = qs.len().max(1) as f64;
+            (*kind, qs.len(), recall / n, mrr / n)
+        })
+        .collect()
+}
