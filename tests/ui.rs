@@ -176,6 +176,36 @@ fn resident_journeys() {
     tap(w, "← 返回");
     assert_eq!(page(w), Page::Search);
 
+    // Handwriting: each test character drawn through the pad shows among the candidates; a run
+    // of written characters is one word (工 then 伤 would be 工伤).
+    tap(w, "清空");
+    tap(w, "手写");
+    assert!(search.get_writing());
+    let mut missed = Vec::new();
+    for ch in support::handwriting::load(&support::repo()) {
+        tap(w, "重写");
+        for stroke in &ch.strokes {
+            let path = support::handwriting::finger_path(stroke);
+            search.invoke_pad_down(path[0].0 as f32, path[0].1 as f32);
+            for (x, y) in &path[1..] {
+                search.invoke_pad_move(*x as f32, *y as f32);
+            }
+            search.invoke_pad_up();
+        }
+        assert!(!search.get_ink().is_empty());
+        let cands: Vec<String> = search.get_candidates().iter().map(|c| c.to_string()).collect();
+        if !cands.contains(&ch.expect) {
+            missed.push(format!("{}: {cands:?}", ch.expect));
+        }
+    }
+    assert!(missed.is_empty(), "not among the candidates:\n{}", missed.join("\n"));
+    // The last character written (小) picked from the bar goes into the query; the pad clears.
+    tap(w, "小");
+    assert_eq!(search.get_committed(), "小");
+    assert_eq!(search.get_ink(), "");
+    tap(w, "改用拼音");
+    assert!(!search.get_writing());
+
     // Search by characters: a hot topic is a whole word.
     tap(w, "清空");
     assert_eq!(search.get_committed(), "");

@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use kiosk::content::{bundle, source::ContentSource, Store};
 
+#[path = "../../tests/support/handwriting.rs"]
+mod handwriting;
 #[path = "../../tests/support/judged.rs"]
 mod judged;
 
@@ -159,6 +161,42 @@ fn main() -> anyhow::Result<()> {
         if ms(percentile(&scan_all, 0.5)) / ms(p50) >= 50.0 { "met" } else { "NOT met" },
     );
     judged_set(&repo, &store)?;
+    handwriting_latency(&repo)?;
+    Ok(())
+}
+
+/// Zinnia with the Tegaki model on the test characters, as the pad sends them after a stroke:
+/// the time from the last stroke to the candidates, per character.
+fn handwriting_latency(repo: &std::path::Path) -> anyhow::Result<()> {
+    use kiosk::input::handwriting::{Recognizer, DEFAULT_MODEL};
+    let t = Instant::now();
+    let r = Recognizer::open(std::path::Path::new(DEFAULT_MODEL))?;
+    let open = t.elapsed();
+    let chars = handwriting::load(repo);
+    let mut lat = Vec::new();
+    let mut first = 0;
+    for _ in 0..10 {
+        for c in &chars {
+            let strokes: Vec<Vec<(i32, i32)>> =
+                c.strokes.iter().map(|s| handwriting::finger_path(s)).collect();
+            let t = Instant::now();
+            let cands = r.classify(&strokes, 440, 440, 8);
+            lat.push(t.elapsed());
+            first += usize::from(cands.first().is_some_and(|x| x.character == c.expect));
+        }
+    }
+    lat.sort();
+    let p95 = percentile(&lat, 0.95);
+    println!(
+        "\nhandwriting ({} characters × 10): model open {:.1} ms; recognition p50 {:.2} ms, p95 {:.2} ms; first candidate right {}/{}; goal ≤ 50 ms per character: {}",
+        chars.len(),
+        ms(open),
+        ms(percentile(&lat, 0.5)),
+        ms(p95),
+        first,
+        lat.len(),
+        if p95 <= Duration::from_millis(50) { "met" } else { "NOT met" }
+    );
     Ok(())
 }
 

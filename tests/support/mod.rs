@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 pub mod cli;
 pub mod escpos_decode;
+pub mod handwriting;
 pub mod judged;
 pub mod nginx;
 pub mod printer;

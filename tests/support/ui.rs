@@ -55,6 +55,12 @@ pub fn walk_every_screen(ctrl: &Controller) {
     for k in ["g", "o"] {
         s.invoke_key(k.into());
     }
+    // Half a character on the handwriting pad.
+    s.set_writing(true);
+    s.invoke_pad_down(60.0, 80.0);
+    s.invoke_pad_move(300.0, 90.0);
+    s.invoke_pad_up();
+    s.invoke_pad_down(180.0, 60.0);
     s.invoke_open_hit(0);
     // A life situation open.
     let t = w.global::<Topics>();

@@ -45,6 +45,8 @@ pub struct Config {
     pub printer_status: bool,
     /// Say ticket numbers aloud through espeak-ng.
     pub speech: bool,
+    /// The handwriting model (Zinnia format); absent: the search screen offers pinyin only.
+    pub handwriting_model: PathBuf,
     /// The service point this kiosk stands at ("您在这里" and distances).
     pub here: Option<String>,
     /// Ticket QR payload; `{ticket}` becomes the ticket id (20261123-A007).
@@ -118,6 +120,7 @@ impl Default for Config {
             printer: None,
             printer_status: true,
             speech: true,
+            handwriting_model: crate::input::handwriting::DEFAULT_MODEL.into(),
             here: None,
             ticket_status_url: "https://www.12348.gov.cn/queue?ticket={ticket}".into(),
             queue_dir: None,

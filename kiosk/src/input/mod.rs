@@ -22,6 +22,7 @@
 
 pub mod evemu;
 pub mod gesture;
+pub mod handwriting;
 pub mod panel;
 pub mod source;
 pub mod touch;

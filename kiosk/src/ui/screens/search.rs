@@ -1,5 +1,5 @@
-//! Search: pinyin keys → candidates → hits, and opening a hit in the reader. What the resident
-//! typed lives here only, and goes with the session.
+//! Search: pinyin keys or handwriting → candidates → hits, and opening a hit in the reader.
+//! What the resident typed or wrote lives here only, and goes with the session.
 
 use std::cell::RefCell;
 use std::rc::Weak;
@@ -11,11 +11,16 @@ use super::{on, strings, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
 use crate::content::lexicon::HOT_TOPICS;
 use crate::content::search::{Hit, HitKind, SearchResults};
+use crate::input::handwriting::{Recognizer, Stroke};
 use crate::ui::search_input::SearchInput;
 use crate::ui::{AppWindow, HitItem, Page, Search, TopicTile};
 
 /// Candidate words shown above the keyboard.
 const CANDIDATES: usize = 6;
+/// The handwriting pad's side in pixels (square: the recogniser scales both axes alike).
+const PAD: u32 = 440;
+/// A finger moving less than this adds no point to a stroke.
+const MIN_STEP: i32 = 3;
 /// Results shown for a search, and added by each 显示更多结果.
 const RESULTS: usize = 30;
 
@@ -32,10 +37,17 @@ struct State {
     situations: Vec<TopicTile>,
     /// The store could not answer (shown calmly, reported as a fault).
     failed: bool,
+    /// Strokes on the handwriting pad for the character being written.
+    strokes: Vec<Stroke>,
+    /// The recogniser's candidates for those strokes.
+    written: Vec<String>,
 }
 
 pub(crate) struct SearchScreen {
     state: RefCell<State>,
+    /// The handwriting model, opened on the first stroke (it is memory-mapped, ≈26 MB).
+    recognizer: RefCell<Option<Recognizer>>,
+    model: std::path::PathBuf,
     candidates: ListModel<slint::SharedString>,
     hits: ListModel<HitItem>,
 }
@@ -117,6 +129,80 @@ impl SearchScreen {
         s.failed = failed;
     }
 
+    fn pad_down(&self, k: &dyn Kiosk, x: f32, y: f32) {
+        self.state.borrow_mut().strokes.push(vec![(x as i32, y as i32)]);
+        self.present_ink(k.window());
+    }
+
+    fn pad_move(&self, k: &dyn Kiosk, x: f32, y: f32) {
+        let (x, y) = (x as i32, y as i32);
+        let mut s = self.state.borrow_mut();
+        let Some(stroke) = s.strokes.last_mut() else { return };
+        let &(lx, ly) = stroke.last().expect("a stroke starts with a point");
+        if (x - lx).abs().max((y - ly).abs()) >= MIN_STEP {
+            stroke.push((x, y));
+            drop(s);
+            self.present_ink(k.window());
+        }
+    }
+
+    /// A stroke ends: the candidates follow what is written so far.
+    fn pad_up(&self, k: &dyn Kiosk) {
+        let strokes = self.state.borrow().strokes.clone();
+        let mut recognizer = self.recognizer.borrow_mut();
+        if recognizer.is_none() {
+            match Recognizer::open(&self.model) {
+                Ok(r) => *recognizer = Some(r),
+                Err(e) => crate::observe::fault("handwriting", &e),
+            }
+        }
+        let written = recognizer
+            .as_ref()
+            .map(|r| r.classify(&strokes, PAD, PAD, CANDIDATES + 2))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| c.character)
+            .collect();
+        drop(recognizer);
+        self.state.borrow_mut().written = written;
+        self.present(k.window());
+    }
+
+    /// Clears the pad for the next character.
+    fn rewrite(&self, k: &dyn Kiosk) {
+        let mut s = self.state.borrow_mut();
+        s.strokes.clear();
+        s.written.clear();
+        drop(s);
+        self.present(k.window());
+    }
+
+    /// A candidate tapped: a word on the keyboard, the next character when writing.
+    fn pick(&self, k: &dyn Kiosk, word: &str) {
+        if k.window().global::<Search>().get_writing() {
+            self.edit(k, |i| i.write(word));
+            self.rewrite(k);
+        } else {
+            self.edit(k, |i| i.pick(word));
+        }
+    }
+
+    /// Draws the strokes back as path commands.
+    fn present_ink(&self, window: &AppWindow) {
+        let s = self.state.borrow();
+        let mut ink = String::new();
+        for stroke in &s.strokes {
+            for (i, (x, y)) in stroke.iter().enumerate() {
+                ink += &format!("{} {x} {y} ", if i == 0 { "M" } else { "L" });
+            }
+            if stroke.len() == 1 {
+                // A dot: a tiny segment so it shows.
+                ink += &format!("L {} {} ", stroke[0].0 + 1, stroke[0].1 + 1);
+            }
+        }
+        window.global::<Search>().set_ink(ink.trim_end().into());
+    }
+
     fn more_results(&self, k: &dyn Kiosk) {
         self.state.borrow_mut().limit += RESULTS;
         self.run(k);
@@ -127,9 +213,10 @@ impl SearchScreen {
     fn present(&self, window: &AppWindow) {
         let s = self.state.borrow();
         let search = window.global::<Search>();
-        search.set_committed(s.input.committed.join(" ").into());
+        search.set_committed(s.input.shown().into());
         search.set_pinyin(s.input.pinyin.as_str().into());
-        self.candidates.set(strings(&s.candidates));
+        let writing = !s.strokes.is_empty() || !s.written.is_empty();
+        self.candidates.set(strings(if writing { &s.written } else { &s.candidates }));
         let mut previous_doc = None;
         self.hits.set(
             s.hits
@@ -141,6 +228,9 @@ impl SearchScreen {
                 })
                 .collect(),
         );
+        drop(s);
+        self.present_ink(window);
+        let s = self.state.borrow();
         let shown = s.input.terms(s.candidates.first().map(String::as_str)).join(" ");
         let typed = !shown.is_empty();
         let more = s.hits.len() >= s.limit;
@@ -204,11 +294,13 @@ fn hit_item(h: &Hit, law_start: bool) -> HitItem {
 }
 
 impl ScreenType for SearchScreen {
-    const DEMOS: &'static [&'static str] = &["search", "results"];
+    const DEMOS: &'static [&'static str] = &["search", "results", "handwriting"];
 
-    fn new(window: &AppWindow, _: &Config) -> Self {
+    fn new(window: &AppWindow, config: &Config) -> Self {
         let s = SearchScreen {
             state: RefCell::default(),
+            recognizer: RefCell::default(),
+            model: config.handwriting_model.clone(),
             candidates: ListModel::new(),
             hits: ListModel::new(),
         };
@@ -216,6 +308,9 @@ impl ScreenType for SearchScreen {
         search.set_candidates(s.candidates.handle());
         search.set_hits(s.hits.handle());
         search.set_topics(ModelRc::new(VecModel::from(strings(HOT_TOPICS))));
+        search.set_handwriting_available(
+            cfg!(feature = "handwriting") && config.handwriting_model.is_file(),
+        );
         s.present(window);
         s
     }
@@ -225,7 +320,11 @@ impl ScreenType for SearchScreen {
         on!(k, s, on_key, |c, key| c.screens().search.key(&*c, &key));
         on!(k, s, on_backspace, |c| c.screens().search.edit(&*c, |i| i.backspace()));
         on!(k, s, on_clear, |c| c.screens().search.edit(&*c, |i| i.clear()));
-        on!(k, s, on_pick, |c, word| c.screens().search.edit(&*c, |i| i.pick(&word)));
+        on!(k, s, on_pick, |c, word| c.screens().search.pick(&*c, &word));
+        on!(k, s, on_pad_down, |c, x, y| c.screens().search.pad_down(&*c, x, y));
+        on!(k, s, on_pad_move, |c, x, y| c.screens().search.pad_move(&*c, x, y));
+        on!(k, s, on_pad_up, |c| c.screens().search.pad_up(&*c));
+        on!(k, s, on_rewrite, |c| c.screens().search.rewrite(&*c));
         on!(k, s, on_topic, |c, word| c.screens().search.edit(&*c, |i| {
             i.clear();
             i.pick(&word)
@@ -238,30 +337,51 @@ impl ScreenType for SearchScreen {
 impl Screen for SearchScreen {
     fn reset(&self, k: &dyn Kiosk) {
         *self.state.borrow_mut() = State::default();
+        k.window().global::<Search>().set_writing(false);
         self.present(k.window());
     }
 
     fn session_state(&self, k: &dyn Kiosk) -> String {
         let g = k.window().global::<Search>();
         format!(
-            "{:?}; shown {:?} {:?} {:?}; candidates {:?}; hits {:?}",
+            "{:?}; shown {:?} {:?} {:?} {} {:?}; candidates {:?}; hits {:?}",
             self.state.borrow(),
             g.get_committed(),
             g.get_pinyin(),
             g.get_summary(),
+            g.get_writing(),
+            g.get_ink(),
             self.candidates,
             self.hits
         )
     }
 
     fn holds_session(&self) -> bool {
-        !self.state.borrow().input.is_empty()
+        let s = self.state.borrow();
+        !s.input.is_empty() || !s.strokes.is_empty()
     }
 
     fn show_demo(&self, k: &dyn Kiosk, name: &str, args: &DemoArgs) -> Result<()> {
         self.open_search(k);
         if name == "results" {
             self.type_keys(k, &args.pinyin);
+        }
+        if name == "handwriting" {
+            // 工 as a finger writes it: the pad, its ink and the candidates after three strokes.
+            k.window().global::<Search>().set_writing(true);
+            for stroke in [[(99, 88), (341, 88)], [(220, 88), (220, 352)], [(55, 352), (385, 352)]]
+            {
+                self.pad_down(k, stroke[0].0 as f32, stroke[0].1 as f32);
+                for i in 1..=20 {
+                    let (x0, y0, x1, y1) = (stroke[0].0, stroke[0].1, stroke[1].0, stroke[1].1);
+                    self.pad_move(
+                        k,
+                        (x0 + (x1 - x0) * i / 20) as f32,
+                        (y0 + (y1 - y0) * i / 20) as f32,
+                    );
+                }
+                self.pad_up(k);
+            }
         }
         Ok(())
     }

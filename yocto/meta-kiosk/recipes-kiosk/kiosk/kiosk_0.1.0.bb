@@ -29,7 +29,9 @@ KIOSK_ROTATION ??= "0"
 CARGO_SRC_DIR = "kiosk"
 CARGO_LOCK_PATH = "${S}/Cargo.lock"
 # The device build: linuxkms with libinput and no seat manager, software renderer only. The
-# desktop feature (winit) is off: nothing of X11/Wayland is built or linked.
+# desktop feature (winit) is off: nothing of X11/Wayland is built or linked. Handwriting
+# (feature "handwriting", linking libzinnia) is off until the layer carries zinnia and the
+# Tegaki model: see README.md, "Handwriting".
 CARGO_BUILD_FLAGS += "--no-default-features --features device"
 
 do_install:append() {
