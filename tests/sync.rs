@@ -145,20 +145,8 @@ fn a_usb_stick_folder_installs_and_a_guide_and_queue_service_follow() {
     let hall = Store::open(&site.data).unwrap().hall().unwrap();
     assert!(hall.queue.services.iter().any(|s| s.letter == "C"));
 
-    // Re-letter a queue service and retitle a guide, as a hall reorganising would.
-    let hall_toml = site.content.join("hall.toml");
-    let text = std::fs::read_to_string(&hall_toml).unwrap();
-    let letter_line = text.lines().find(|l| l.trim_start().starts_with("letter = \"C\"")).unwrap();
-    std::fs::write(
-        &hall_toml,
-        text.replacen(letter_line, &letter_line.replace("\"C\"", "\"K\""), 1),
-    )
-    .unwrap();
-    for guide in ["lawyer-services", "legal-consultation"] {
-        let path = site.content.join(format!("guides/{guide}.toml"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replace("queue = \"C\"", "queue = \"K\"")).unwrap();
-    }
+    // Re-letter a queue service, as a hall reorganising its windows would.
+    support::reletter_queue(&site.content, "C", "K");
     site.release("v2", &[]);
     site.update_ok(&format!("file://{}", p(&site.repo)));
     let hall = Store::open(&site.data).unwrap().hall().unwrap();

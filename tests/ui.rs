@@ -170,7 +170,7 @@ fn resident_journeys() {
     }
     tap(w, "欠薪");
     assert_eq!(search.get_situations().row_count(), 1);
-    tap(w, "我遇到了：欠薪 ›");
+    tap(w, "我遇到了：欠薪 →");
     assert_eq!(page(w), Page::Topic);
     assert_eq!(w.global::<Topics>().get_title(), "欠薪");
     tap(w, "← 返回");

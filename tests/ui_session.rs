@@ -148,15 +148,7 @@ fn reset_forgets_everything_and_the_desk_follows_content() {
     // The technician's update: 法律援助 is now served under L (and its guides say so).
     let content = tmp.path().join("content-v2");
     support::copy_dir(&support::repo().join("content"), &content);
-    let hall = std::fs::read_to_string(content.join("hall.toml")).unwrap();
-    std::fs::write(content.join("hall.toml"), hall.replacen("letter = \"A\"", "letter = \"L\"", 1))
-        .unwrap();
-    let topics = std::fs::read_dir(content.join("topics")).unwrap();
-    for file in std::fs::read_dir(content.join("guides")).unwrap().chain(topics) {
-        let path = file.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replace("queue = \"A\"", "queue = \"L\"")).unwrap();
-    }
+    support::reletter_queue(&content, "A", "L");
     let src = ContentSource::load(&content, None).unwrap();
     bundle::build(&src, &site.join("bundle-v2"), Some("test-2")).unwrap();
     Store::install(&data, &site.join("bundle-v2")).unwrap();

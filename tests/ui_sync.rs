@@ -86,22 +86,17 @@ fn first_content_and_a_release_switch_at_a_quiet_moment() {
     ctrl.open_law_by_name("民法典", Some(1079)).unwrap();
     assert_eq!(w.global::<Nav>().get_page(), Page::Reader);
     let hall = std::fs::read_to_string(content.join("hall.toml")).unwrap();
-    let hall = hall
-        .replacen(
-            "hall_name = \"榆林市公共法律服务中心\"",
-            "hall_name = \"榆林市公共法律服务中心（新址）\"",
-            1,
-        )
-        .replacen("letter = \"A\"", "letter = \"L\"", 1);
+    let hall = hall.replacen(
+        "hall_name = \"榆林市公共法律服务中心\"",
+        "hall_name = \"榆林市公共法律服务中心（新址）\"",
+        1,
+    );
     std::fs::write(content.join("hall.toml"), hall).unwrap();
-    for guide in std::fs::read_dir(content.join("guides")).unwrap() {
-        let path = guide.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let text = text
-            .replace("queue = \"A\"", "queue = \"L\"")
-            .replace("name = \"法律援助申请\"", "name = \"申请法律援助\"");
-        std::fs::write(&path, text).unwrap();
-    }
+    support::reletter_queue(&content, "A", "L");
+    let guide = content.join("guides/legal-aid.toml");
+    let text = std::fs::read_to_string(&guide).unwrap();
+    std::fs::write(&guide, text.replace("name = \"法律援助申请\"", "name = \"申请法律援助\""))
+        .unwrap();
     let points = content.join("service-points.toml");
     let text = std::fs::read_to_string(&points).unwrap();
     std::fs::write(

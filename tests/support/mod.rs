@@ -74,6 +74,23 @@ pub fn demo_store() -> &'static Path {
     data
 }
 
+/// Re-letters a queue service in a content copy, as a hall reorganising its windows would:
+/// `hall.toml` and every guide and topic that sends residents to it.
+pub fn reletter_queue(content: &Path, from: &str, to: &str) {
+    let hall = std::fs::read_to_string(content.join("hall.toml")).unwrap();
+    let (old, new) = (format!("letter = \"{from}\""), format!("letter = \"{to}\""));
+    assert!(hall.contains(&old), "no queue service {from}");
+    std::fs::write(content.join("hall.toml"), hall.replacen(&old, &new, 1)).unwrap();
+    let (old, new) = (format!("queue = \"{from}\""), format!("queue = \"{to}\""));
+    for dir in ["guides", "topics"] {
+        for file in std::fs::read_dir(content.join(dir)).unwrap() {
+            let path = file.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, text.replace(&old, &new)).unwrap();
+        }
+    }
+}
+
 /// Copies a directory tree (content sources, bundles, a kiosk's data dir with its `current`
 /// symlink).
 pub fn copy_dir(from: &Path, to: &Path) {

@@ -151,6 +151,9 @@ pub fn run(args: RunArgs, mut config: Config) -> Result<()> {
     notify_ready_after_first_frame();
     match Store::open(&config.data_dir) {
         Ok(store) => {
+            if store.needs_reindex() {
+                spawn_reindex(config.data_dir.clone(), store.info().schema_version);
+            }
             let _app = open_app(store)?;
             slint::run_event_loop()?;
         }
@@ -173,6 +176,21 @@ fn actions(config: &Config) -> Actions {
         screenshot: Box::new(controller::screenshot_png),
         sync_now: Box::new(move || kiosk::app::actions::sync_now(&sync_config)),
         printer_test: Box::new(move || kiosk::app::actions::print_test_slip(&printer_config)),
+    }
+}
+
+/// A generation built by a firmware with another store layout or ranking keeps serving while
+/// its indexes are rebuilt beside it; the UI switches on its way home, like after an update.
+fn spawn_reindex(data_dir: std::path::PathBuf, built_with: u32) {
+    tracing::info!(built_with, current = kiosk::content::store::SCHEMA_VERSION, "store reindex");
+    let spawned = std::thread::Builder::new().name("reindex".into()).spawn(move || {
+        kiosk::observe::background_priority();
+        if let Err(e) = Store::reindex(&data_dir) {
+            kiosk::observe::fault("store", &e.context("reindex after a firmware update"));
+        }
+    });
+    if let Err(e) = spawned {
+        kiosk::observe::fault("store", &anyhow::Error::from(e).context("spawning the reindex"));
     }
 }
 

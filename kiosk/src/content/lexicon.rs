@@ -66,7 +66,8 @@ pub fn rebuild(tx: &Transaction, hall: &HallContent) -> Result<()> {
         // Words jieba's dictionary finds in the core laws, counted.
         let mut counts: std::collections::HashMap<String, i64> = Default::default();
         let mut st = tx.prepare(
-            "SELECT b.text FROM blocks b JOIN laws l ON l.doc = b.doc WHERE l.core = 1 AND b.kind > 0",
+            "SELECT b.text FROM laws l JOIN blocks b ON b.id BETWEEN l.base AND l.base + 65535
+             WHERE l.core = 1 AND b.kind > 0",
         )?;
         for row in st.query_map([], |r| r.get::<_, String>(0))? {
             let text = row?;

@@ -6,7 +6,8 @@
 //! 0. articles the query **named** through the everyday lexicon (霸王条款 → 民法典 第四百九十六条);
 //! 1. laws whose **title** holds every term (a resident typing 劳动合同 wants 劳动合同法 itself);
 //! 2. articles holding **every term** (each as an exact phrase or one of its alternatives);
-//! 3. when that finds little, the **best of**: articles holding some of the terms, most terms
+//! 3. when that finds little, the key articles of a **topic** the query named (欠薪 →
+//!    我遇到了：欠薪), then the **best of**: articles holding some of the terms, most terms
 //!    first — a question never ends on an empty page because one of its words is not in the law;
 //! 4. for a single term, articles holding its characters **scattered** (工资拖欠 still finds
 //!    拖欠劳动者工资), only when the first tiers found fewer than [`SCATTER_BELOW`] hits.
@@ -23,6 +24,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::law::{Status, STATUS_ORDER_SQL};
 use super::query::Understood;
 use super::ranking::{group_range, GROUP_COUNT};
+use super::store::DOC_RANGE;
 use super::tokenize::{term_query_with, TermQuery};
 
 /// Which tier a hit came from.
@@ -31,6 +33,8 @@ pub enum HitKind {
     Named,
     Title,
     Phrase,
+    /// A key article of a life situation the query named.
+    Topic,
     BestOf,
     Scattered,
 }
@@ -146,8 +150,16 @@ pub(crate) fn search(
     seen.extend(phrase.iter().copied());
     room -= phrase.len();
 
-    let mut best_of = Vec::new();
+    let mut topic = Vec::new();
     let found = named.len() + title.len() + phrase.len();
+    if room > 0 && found < BEST_OF_BELOW {
+        topic = named_rowids(conn, &understood.topic_articles, usize::MAX)?;
+        topic.retain(|r| !seen.contains(r));
+        topic.truncate(room);
+        seen.extend(topic.iter().copied());
+        room -= topic.len();
+    }
+    let mut best_of = Vec::new();
     if room > 0 && queries.len() > 1 && found < BEST_OF_BELOW {
         best_of = best_of_rowids(conn, &queries, room, &seen)?;
         seen.extend(best_of.iter().copied());
@@ -170,6 +182,7 @@ pub(crate) fn search(
     results.hits = article_hits(conn, kinds(&named, HitKind::Named), &queries)?;
     results.hits.extend(title);
     let mut rest = kinds(&phrase, HitKind::Phrase);
+    rest.extend(kinds(&topic, HitKind::Topic));
     rest.extend(kinds(&best_of, HitKind::BestOf));
     rest.extend(kinds(&scattered, HitKind::Scattered));
     results.hits.extend(article_hits(conn, rest, &queries)?);
@@ -178,9 +191,9 @@ pub(crate) fn search(
 
 /// Article rowids of (law doc, article number) pairs, in the given order.
 fn named_rowids(conn: &Connection, articles: &[(i64, i64)], limit: usize) -> Result<Vec<i64>> {
-    let mut st = conn.prepare_cached(
-        "SELECT fts FROM blocks WHERE doc = ?1 AND kind = 1 AND number = ?2 AND fts IS NOT NULL ORDER BY seq LIMIT 1",
-    )?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT id FROM blocks WHERE {DOC_RANGE} AND kind = 1 AND number = ?2 ORDER BY id LIMIT 1"
+    ))?;
     let mut out = Vec::new();
     for (doc, number) in articles.iter().take(limit) {
         if let Some(rowid) = st.query_row(params![doc, number], |r| r.get(0)).optional()? {
@@ -331,8 +344,8 @@ fn article_hits(
     // Rowids are integers from the index itself, so listing them inline is safe.
     let list = rowids.iter().map(|(r, _)| r.to_string()).collect::<Vec<_>>().join(",");
     let sql = format!(
-        "SELECT b.fts, b.doc, b.seq, b.label, b.text, l.title, l.short_name, l.status, l.core
-         FROM blocks b JOIN laws l ON l.doc = b.doc WHERE b.fts IN ({list})"
+        "SELECT b.id, b.doc, b.seq, b.label, b.text, l.title, l.short_name, l.status, l.core
+         FROM blocks b JOIN laws l ON l.doc = b.doc WHERE b.id IN ({list})"
     );
     let mut st = conn.prepare(&sql)?;
     let mut found: std::collections::HashMap<i64, Hit> = std::collections::HashMap::new();

@@ -44,21 +44,49 @@ CREATE TABLE laws(
   publish_date TEXT,
   effective_date TEXT,
   history TEXT NOT NULL,            -- JSON array of adoption/amendment lines
-  article_count INTEGER NOT NULL
+  article_count INTEGER NOT NULL,
+  base INTEGER NOT NULL             -- (rank group << 40) | (doc << 16): its blocks' first id
 );
 CREATE INDEX laws_category ON laws(category);
+"#;
+
+/// The blocks table, apart so that [`Store::reindex`] can rewrite it alone.
+const BLOCKS_SCHEMA: &str = r#"
+-- A rowid table: article text is long, and WITHOUT ROWID rows that size waste a fifth of
+-- the file in overflow pages. The rowid is also the block's rowid in the article indexes.
 CREATE TABLE blocks(
+  id INTEGER PRIMARY KEY,           -- laws.base + seq: a law's blocks are one rowid range
   doc INTEGER NOT NULL,
   seq INTEGER NOT NULL,             -- reading order within the law
   kind INTEGER NOT NULL,            -- 0 heading, 1 article, 2 paragraph
   level INTEGER NOT NULL,           -- heading level (1 = outermost); 0 otherwise
   label TEXT NOT NULL,              -- 第X条, or ''
   number INTEGER NOT NULL,          -- article number, 0 otherwise
-  text TEXT NOT NULL,
-  fts INTEGER,                      -- rowid in the article indexes; NULL for headings
-  PRIMARY KEY(doc, seq)
-) WITHOUT ROWID;
-CREATE UNIQUE INDEX blocks_fts ON blocks(fts);
+  text TEXT NOT NULL
+);
+"#;
+
+/// SQL: the blocks of law `?1`, as a rowid range (their ids are the law's base + seq).
+pub(super) const DOC_RANGE: &str = "id BETWEEN (SELECT base FROM laws WHERE doc = ?1) \
+     AND (SELECT base FROM laws WHERE doc = ?1) + 65535";
+
+/// Generations of schema 1 and 2 keyed blocks by (doc, seq) with the ranking rowid in an `fts`
+/// column (NULL for headings) and had no `laws.base`. Until [`Store::reindex`] has rewritten
+/// one, these temporary views (temp names shadow main ones) let today's queries read it, by full
+/// scans: slower, for the minute a reindex takes.
+const LEGACY_VIEWS: &str = "
+CREATE TEMP VIEW laws AS SELECT *, ((CASE
+    WHEN status = '有效' AND core = 1 AND level IN ('法律', '宪法') THEN 0
+    WHEN status = '有效' AND core = 1 THEN 1
+    WHEN status = '有效' AND level IN ('法律', '宪法') THEN 2
+    WHEN status = '有效' THEN 3
+    WHEN status = '已修改' THEN 4
+    ELSE 5 END) << 40) | (doc << 16) AS base FROM main.laws;
+CREATE TEMP VIEW blocks AS SELECT coalesce(b.fts, ((SELECT base FROM temp.laws l WHERE l.doc = b.doc) | b.seq)) AS id,
+    b.doc, b.seq, b.kind, b.level, b.label, b.number, b.text FROM main.blocks b;";
+
+/// What search reads, derived from the rows above: rebuilt whole by [`Store::reindex`].
+const INDEX_SCHEMA: &str = r#"
 -- Article rowids sort by priority group, so "core laws in force first" is a rowid range.
 CREATE VIRTUAL TABLE article_bi USING fts5(t, content='', contentless_delete=1, tokenize='ascii', detail='full');
 CREATE VIRTUAL TABLE article_uni USING fts5(t, content='', contentless_delete=1, tokenize='ascii', detail='none');
@@ -70,11 +98,15 @@ CREATE INDEX lexicon_initials ON lexicon(initials);
 CREATE TABLE vocab(phrase TEXT PRIMARY KEY, info TEXT NOT NULL) WITHOUT ROWID;
 "#;
 
+const DROP_INDEXES: &str = "DROP TABLE IF EXISTS article_bi; DROP TABLE IF EXISTS article_uni;
+    DROP TABLE IF EXISTS title_fts; DROP TABLE IF EXISTS lexicon; DROP TABLE IF EXISTS vocab;";
+
 /// The layout [`SCHEMA`] creates and the way rows are ranked. A firmware whose store layout or
 /// ranking differs from the one a generation was built with rebuilds the index from scratch
 /// (see [`Store::needs_reindex`]): incremental installs keep old rows as they were written.
 /// 1: before the vocabulary table (no `schema_version` key). 2: vocabulary, jieba pinyin words.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: blocks a rowid table keyed by the ranking rowid (`laws.base`), no separate `fts` column.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// What the store serves: its content version and deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,6 +204,9 @@ impl Store {
         )
         .with_context(|| format!("opening {}", generation_dir.display()))?;
         let info = read_info(&conn)?;
+        if info.schema_version < 3 {
+            conn.execute_batch(LEGACY_VIEWS).context("reading a generation of schema 1 or 2")?;
+        }
         Ok(Store { conn, generation_dir, info, vocab: Default::default() })
     }
 
@@ -244,7 +279,7 @@ impl Store {
     /// Every block of a law in reading order.
     pub fn blocks(&self, doc: i64) -> Result<Vec<BlockRow>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT seq, kind, level, label, number, text FROM blocks WHERE doc = ?1 ORDER BY seq",
+            &format!("SELECT seq, kind, level, label, number, text FROM blocks WHERE {DOC_RANGE} ORDER BY id"),
         )?;
         let rows = st.query_map([doc], block_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -255,7 +290,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT seq FROM blocks WHERE doc = ?1 AND kind = 1 AND number = ?2 ORDER BY seq LIMIT 1",
+                &format!("SELECT seq FROM blocks WHERE {DOC_RANGE} AND kind = 1 AND number = ?2 ORDER BY id LIMIT 1"),
                 [doc, number],
                 |r| r.get(0),
             )
@@ -316,44 +351,32 @@ impl Store {
     pub fn install_bundle(data_dir: &Path, bundle: &OpenBundle) -> Result<InstallReport> {
         let span = tracing::info_span!("install", version = %bundle.manifest.content_version);
         let _in = span.enter();
-        std::fs::create_dir_all(data_dir.join("generations"))
-            .with_context(|| format!("creating {}", data_dir.display()))?;
-        let lock = std::fs::File::create(data_dir.join("install.lock"))?;
-        lock.lock().context("waiting for another install to finish")?;
+        new_generation(data_dir, |building, current, next| {
+            build_generation(building, current, bundle, next)
+        })
+    }
 
-        let generations = data_dir.join("generations");
-        let current = std::fs::read_link(data_dir.join("current")).ok().map(|t| data_dir.join(t));
-        let next = sweep_and_next_generation(&generations, current.as_deref())?;
-        let building = generations.join(format!("gen-{next:06}.partial"));
-        std::fs::create_dir_all(&building)?;
-        let report = match build_generation(&building, current.as_deref(), bundle, next) {
-            Ok(r) => r,
-            Err(e) => {
-                // A refused bundle leaves nothing behind; the current generation never changed.
-                let _ = std::fs::remove_dir_all(&building);
-                return Err(e);
-            }
-        };
-
-        let final_dir = generations.join(format!("gen-{next:06}"));
-        std::fs::rename(&building, &final_dir)?;
-        sync_path(&generations)?;
-        switch_current(data_dir, &format!("generations/gen-{next:06}"))?;
-        // Keep the generation we just left, for roll-back; older ones go.
-        for entry in std::fs::read_dir(&generations)? {
-            let p = entry?.path();
-            if p != final_dir && Some(&p) != current.as_ref() {
-                std::fs::remove_dir_all(&p).ok();
-            }
-        }
-        tracing::info!(
-            generation = next,
-            added = report.added,
-            removed = report.removed,
-            unchanged = report.unchanged,
-            "generation installed"
-        );
-        Ok(report)
+    /// Rebuilds the current generation's indexes (article and title indexes, ranking rowids,
+    /// vocabulary, pinyin lexicon) with this firmware's layout and ranking, as a new generation:
+    /// the laws and hall content stay as installed, nothing is fetched. The kiosk runs it in the
+    /// background at start when [`Store::needs_reindex`], and switches to it on its way home.
+    pub fn reindex(data_dir: &Path) -> Result<InstallReport> {
+        let span = tracing::info_span!("reindex");
+        let _in = span.enter();
+        new_generation(data_dir, |building, current, next| {
+            let current = current.context("no content installed to reindex")?;
+            let db_path = building.join("content.db");
+            std::fs::copy(current.join("content.db"), &db_path)
+                .context("copying the current generation")?;
+            let mut conn = Connection::open(&db_path)?;
+            conn.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")?;
+            let report = rebuild_indexes(&mut conn, next)?;
+            conn.execute_batch("PRAGMA optimize; VACUUM;")?;
+            drop(conn);
+            sync_path(&db_path)?;
+            sync_path(building)?;
+            Ok(report)
+        })
     }
 
     /// The sha256 of the hall content file this generation was built from.
@@ -402,6 +425,120 @@ impl Store {
     }
 }
 
+/// Makes generation N+1 with `build` (given its directory, the current generation and N+1),
+/// then switches `current` to it atomically; a failed build leaves nothing behind.
+fn new_generation(
+    data_dir: &Path,
+    build: impl FnOnce(&Path, Option<&Path>, u64) -> Result<InstallReport>,
+) -> Result<InstallReport> {
+    std::fs::create_dir_all(data_dir.join("generations"))
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let lock = std::fs::File::create(data_dir.join("install.lock"))?;
+    lock.lock().context("waiting for another install to finish")?;
+
+    let generations = data_dir.join("generations");
+    let current = std::fs::read_link(data_dir.join("current")).ok().map(|t| data_dir.join(t));
+    let next = sweep_and_next_generation(&generations, current.as_deref())?;
+    let building = generations.join(format!("gen-{next:06}.partial"));
+    std::fs::create_dir_all(&building)?;
+    let report = match build(&building, current.as_deref(), next) {
+        Ok(r) => r,
+        Err(e) => {
+            // A refused bundle leaves nothing behind; the current generation never changed.
+            let _ = std::fs::remove_dir_all(&building);
+            return Err(e);
+        }
+    };
+
+    let final_dir = generations.join(format!("gen-{next:06}"));
+    std::fs::rename(&building, &final_dir)?;
+    sync_path(&generations)?;
+    switch_current(data_dir, &format!("generations/gen-{next:06}"))?;
+    // Keep the generation we just left, for roll-back; older ones go.
+    for entry in std::fs::read_dir(&generations)? {
+        let p = entry?.path();
+        if p != final_dir && Some(&p) != current.as_ref() {
+            std::fs::remove_dir_all(&p).ok();
+        }
+    }
+    tracing::info!(
+        generation = next,
+        added = report.added,
+        removed = report.removed,
+        unchanged = report.unchanged,
+        "generation installed"
+    );
+    Ok(report)
+}
+
+/// Drops and rebuilds every index from the laws and blocks rows: new ranking rowids, article
+/// and title tokens, vocabulary and pinyin lexicon; stamps this firmware's schema version.
+fn rebuild_indexes(conn: &mut Connection, generation: u64) -> Result<InstallReport> {
+    let tx = conn.transaction()?;
+    tx.execute_batch(DROP_INDEXES)?;
+    tx.execute_batch(INDEX_SCHEMA)?;
+    let has_base =
+        tx.prepare("SELECT 1 FROM pragma_table_info('laws') WHERE name = 'base'")?.exists([])?;
+    if !has_base {
+        tx.execute_batch("ALTER TABLE laws ADD COLUMN base INTEGER NOT NULL DEFAULT 0;")?;
+    }
+    let laws: Vec<(i64, String, String, Status, bool, String)> = {
+        let mut st = tx.prepare("SELECT doc, title, short_name, status, core, level FROM laws")?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, i64>(4)? != 0, r.get(5)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    {
+        let mut set_base = tx.prepare("UPDATE laws SET base = ?2 WHERE doc = ?1")?;
+        for (doc, title, short_name, status, core, level) in &laws {
+            let (bi, uni) = index_tokens(&format!("{title} {short_name}"));
+            tx.execute(
+                "INSERT INTO title_fts(rowid, bi, uni) VALUES (?1, ?2, ?3)",
+                params![doc, bi, uni],
+            )?;
+            set_base.execute(params![doc, law_base(*status, *core, level, *doc)])?;
+        }
+        // The blocks table is rewritten under the new ids (this also moves a generation of an
+        // older layout, keyed by (doc, seq), to this one).
+        tx.execute_batch("ALTER TABLE blocks RENAME TO blocks_old;")?;
+        tx.execute_batch(BLOCKS_SCHEMA)?;
+        tx.execute_batch(
+            "INSERT INTO blocks(id, doc, seq, kind, level, label, number, text)
+               SELECT l.base + b.seq, b.doc, b.seq, b.kind, b.level, b.label, b.number, b.text
+               FROM blocks_old b JOIN laws l ON l.doc = b.doc;
+             DROP TABLE blocks_old;",
+        )?;
+        let mut blocks = tx.prepare("SELECT id, text FROM blocks WHERE kind > 0 ORDER BY id")?;
+        let mut ins_bi = tx.prepare("INSERT INTO article_bi(rowid, t) VALUES (?1, ?2)")?;
+        let mut ins_uni = tx.prepare("INSERT INTO article_uni(rowid, t) VALUES (?1, ?2)")?;
+        let mut rows = blocks.query([])?;
+        while let Some(r) = rows.next()? {
+            let (id, text): (i64, String) = (r.get(0)?, r.get(1)?);
+            let (bi, uni) = index_tokens(&text);
+            ins_bi.execute(params![id, bi])?;
+            ins_uni.execute(params![id, uni])?;
+        }
+    }
+    let hall: HallContent =
+        serde_json::from_str(&meta(&tx, "hall")?.context("a generation without hall content")?)?;
+    vocab::rebuild(&tx, &hall)?;
+    lexicon::rebuild(&tx, &hall)?;
+    tx.execute_batch(
+        "INSERT INTO article_bi(article_bi) VALUES('optimize');
+         INSERT INTO article_uni(article_uni) VALUES('optimize');
+         INSERT INTO title_fts(title_fts) VALUES('optimize');",
+    )?;
+    for (k, v) in
+        [("generation", generation.to_string()), ("schema_version", SCHEMA_VERSION.to_string())]
+    {
+        tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", [k, v.as_str()])?;
+    }
+    let content_version = meta(&tx, "content_version")?.unwrap_or_default();
+    tx.commit()?;
+    Ok(InstallReport { generation, content_version, added: 0, removed: 0, unchanged: laws.len() })
+}
+
 /// Builds generation `number` in `dir`: a copy of `current` (if any) with the bundle applied,
 /// synced to disk.
 fn build_generation(
@@ -425,9 +562,13 @@ fn build_generation(
     )?;
     if current.is_none() {
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(BLOCKS_SCHEMA)?;
+        conn.execute_batch(INDEX_SCHEMA)?;
     }
     let report = apply_bundle(&mut conn, bundle, number)?;
-    conn.execute_batch("PRAGMA optimize;")?;
+    // Merging the index segments and replacing laws leave free pages behind (≈ 9 MiB of 76 on
+    // the national corpus); a generation is written once and read for weeks, so it is compacted.
+    conn.execute_batch("PRAGMA optimize; VACUUM;")?;
     drop(conn);
     sync_path(&db_path)?;
     sync_path(dir)?;
@@ -633,7 +774,8 @@ fn apply_bundle(
 
 fn remove_doc(tx: &rusqlite::Transaction, doc: i64) -> Result<()> {
     {
-        let mut st = tx.prepare("SELECT fts FROM blocks WHERE doc = ?1 AND fts IS NOT NULL")?;
+        let mut st =
+            tx.prepare(&format!("SELECT id FROM blocks WHERE {DOC_RANGE} AND kind > 0"))?;
         let rowids: Vec<i64> =
             st.query_map([doc], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut del_bi = tx.prepare_cached("DELETE FROM article_bi WHERE rowid = ?1")?;
@@ -644,9 +786,14 @@ fn remove_doc(tx: &rusqlite::Transaction, doc: i64) -> Result<()> {
         }
     }
     tx.execute("DELETE FROM title_fts WHERE rowid = ?1", [doc])?;
-    tx.execute("DELETE FROM blocks WHERE doc = ?1", [doc])?;
+    tx.execute(&format!("DELETE FROM blocks WHERE {DOC_RANGE}"), [doc])?;
     tx.execute("DELETE FROM laws WHERE doc = ?1", [doc])?;
     Ok(())
+}
+
+/// A law's first block id: its ranking group and its number (see [`super::ranking`]).
+fn law_base(status: Status, core: bool, level: &str, doc: i64) -> i64 {
+    (group_of(status, core, level) << GROUP_SHIFT) | (doc << DOC_SHIFT)
 }
 
 fn insert_doc(tx: &rusqlite::Transaction, doc: i64, hash: &str, law: &LawDoc) -> Result<()> {
@@ -654,8 +801,8 @@ fn insert_doc(tx: &rusqlite::Transaction, doc: i64, hash: &str, law: &LawDoc) ->
         bail!("{}: {} blocks, more than a law can hold", law.title, law.blocks.len());
     }
     tx.execute(
-        "INSERT INTO laws(doc, hash, law_id, title, short_name, category, level, status, core, publish_date, effective_date, history, article_count)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        "INSERT INTO laws(doc, hash, law_id, title, short_name, category, level, status, core, publish_date, effective_date, history, article_count, base)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             doc,
             hash,
@@ -670,14 +817,15 @@ fn insert_doc(tx: &rusqlite::Transaction, doc: i64, hash: &str, law: &LawDoc) ->
             law.effective_date,
             serde_json::to_string(&law.history)?,
             law.article_count() as i64,
+            law_base(law.status, law.core, &law.level, doc),
         ],
     )?;
     let (bi, uni) = index_tokens(&format!("{} {}", law.title, law.short_name));
     tx.execute("INSERT INTO title_fts(rowid, bi, uni) VALUES (?1, ?2, ?3)", params![doc, bi, uni])?;
 
-    let base = (group_of(law.status, law.core, &law.level) << GROUP_SHIFT) | (doc << DOC_SHIFT);
+    let base = law_base(law.status, law.core, &law.level, doc);
     let mut ins_block = tx.prepare_cached(
-        "INSERT INTO blocks(doc, seq, kind, level, label, number, text, fts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO blocks(id, doc, seq, kind, level, label, number, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     let mut ins_bi = tx.prepare_cached("INSERT INTO article_bi(rowid, t) VALUES (?1, ?2)")?;
     let mut ins_uni = tx.prepare_cached("INSERT INTO article_uni(rowid, t) VALUES (?1, ?2)")?;
@@ -687,22 +835,68 @@ fn insert_doc(tx: &rusqlite::Transaction, doc: i64, hash: &str, law: &LawDoc) ->
             Block::Article { label, number, .. } => (1, 0, label.as_str(), *number as i64),
             Block::Paragraph { .. } => (2, 0, "", 0),
         };
-        let fts = (kind != 0).then_some(base | seq as i64);
+        let id = base | seq as i64;
         ins_block.execute(params![
+            id,
             doc,
             seq as i64,
             kind,
             level,
             label,
             number,
-            block.text(),
-            fts
+            block.text()
         ])?;
-        if let Some(id) = fts {
+        if kind != 0 {
             let (bi, uni) = index_tokens(block.text());
             ins_bi.execute(params![id, bi])?;
             ins_uni.execute(params![id, uni])?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The legacy views compute a law's base in SQL; it must be the one `law_base` writes.
+    #[test]
+    fn legacy_views_rank_as_the_store_does() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE laws(doc INTEGER PRIMARY KEY, status TEXT, core INTEGER, level TEXT);
+             CREATE TABLE blocks(doc, seq, kind, level, label, number, text, fts);",
+        )
+        .unwrap();
+        let mut doc = 0;
+        for status in [Status::InForce, Status::Amended, Status::Repealed] {
+            for core in [true, false] {
+                for level in ["法律", "宪法", "行政法规", "司法解释"] {
+                    doc += 1;
+                    conn.execute(
+                        "INSERT INTO laws VALUES (?1, ?2, ?3, ?4)",
+                        params![doc, status.label(), core as i64, level],
+                    )
+                    .unwrap();
+                }
+            }
+        }
+        conn.execute_batch(LEGACY_VIEWS).unwrap();
+        let mut st = conn.prepare("SELECT doc, status, core, level, base FROM temp.laws").unwrap();
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Status>(1)?,
+                    r.get::<_, i64>(2)? != 0,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })
+            .unwrap();
+        for row in rows {
+            let (doc, status, core, level, base) = row.unwrap();
+            assert_eq!(base, law_base(status, core, &level, doc), "{status:?} {core} {level}");
+        }
+    }
 }

@@ -22,6 +22,8 @@ struct Row {
     articles: Vec<(i64, i64)>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     topics: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    topic_articles: Vec<(i64, i64)>,
 }
 
 /// The vocabulary in memory.
@@ -37,7 +39,12 @@ impl Vocab {
             let row: Row = serde_json::from_str(&r.get::<_, String>(1)?)?;
             map.insert(
                 r.get(0)?,
-                PhraseInfo { terms: row.terms, articles: row.articles, topics: row.topics },
+                PhraseInfo {
+                    terms: row.terms,
+                    articles: row.articles,
+                    topics: row.topics,
+                    topic_articles: row.topic_articles,
+                },
             );
         }
         Ok(Vocab(map))
@@ -53,7 +60,8 @@ fn resolve(tx: &Transaction, r: &LawRef) -> Result<Option<(i64, i64)>> {
     let Some(number) = r.article_number()? else { return Ok(None) };
     let sql = format!(
         "SELECT l.doc FROM laws l WHERE (l.short_name = ?1 OR l.title = ?1)
-           AND EXISTS (SELECT 1 FROM blocks b WHERE b.doc = l.doc AND b.kind = 1 AND b.number = ?2)
+           AND EXISTS (SELECT 1 FROM blocks b WHERE b.id BETWEEN l.base AND l.base + 65535
+                         AND b.kind = 1 AND b.number = ?2)
          ORDER BY {STATUS_ORDER_SQL}, core DESC, publish_date DESC LIMIT 1"
     );
     let doc = tx.query_row(&sql, params![r.law, number], |row| row.get(0)).optional()?;
@@ -84,11 +92,22 @@ pub fn rebuild(tx: &Transaction, hall: &HallContent) -> Result<()> {
             }
         }
     }
+    // A topic's words also name its key articles, written for that situation from the statutes:
+    // search shows them when the words alone find little (a question, not a statute keyword).
     for topic in &hall.topics {
+        let mut articles = Vec::new();
+        for r in &topic.articles {
+            articles.extend(resolve(tx, r)?);
+        }
         for w in topic.words.iter().chain([&topic.title]).filter(|w| fits(w)) {
             let row = rows.entry(w.clone()).or_default();
             if !row.topics.contains(&topic.id) {
                 row.topics.push(topic.id.clone());
+                for a in &articles {
+                    if !row.topic_articles.contains(a) {
+                        row.topic_articles.push(*a);
+                    }
+                }
             }
         }
     }

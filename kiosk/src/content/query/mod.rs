@@ -25,6 +25,8 @@ pub struct PhraseInfo {
     pub articles: Vec<(i64, i64)>,
     /// Life-situation topics the phrase opens.
     pub topics: Vec<String>,
+    /// Those topics' key articles: (law doc, article number).
+    pub topic_articles: Vec<(i64, i64)>,
 }
 
 /// The hall's vocabulary as query understanding needs it; the store implements it.
@@ -51,6 +53,8 @@ pub struct Understood {
     pub articles: Vec<(i64, i64)>,
     /// Topics named by a phrase, in the order met.
     pub topics: Vec<String>,
+    /// Their key articles, in the order met.
+    pub topic_articles: Vec<(i64, i64)>,
 }
 
 impl Understood {
@@ -69,6 +73,11 @@ impl Understood {
             for t in &info.topics {
                 if !self.topics.contains(t) {
                     self.topics.push(t.clone());
+                }
+            }
+            for a in &info.topic_articles {
+                if !self.topic_articles.contains(a) {
+                    self.topic_articles.push(*a);
                 }
             }
         }
@@ -189,7 +198,9 @@ mod tests {
         m.insert(
             "霸王条款".into(),
             PhraseInfo {
-                terms: vec!["格式条款".into()], articles: vec![(1, 496)], topics: vec![]
+                terms: vec!["格式条款".into()],
+                articles: vec![(1, 496)],
+                ..Default::default()
             },
         );
         m.insert("劳动合同法".into(), PhraseInfo::default());
