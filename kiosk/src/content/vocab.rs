@@ -55,17 +55,24 @@ impl Vocab {
     }
 }
 
-/// A law reference as (doc, article number) in this store, if it resolves.
+/// A law reference as (doc, article number) in this store, if it resolves: the law by name as
+/// [`crate::content::law::find_by_name`] picks it (in force, core, newest), then its article.
 fn resolve(tx: &Transaction, r: &LawRef) -> Result<Option<(i64, i64)>> {
     let Some(number) = r.article_number()? else { return Ok(None) };
-    let sql = format!(
-        "SELECT l.doc FROM laws l WHERE (l.short_name = ?1 OR l.title = ?1)
-           AND EXISTS (SELECT 1 FROM blocks b WHERE b.id BETWEEN l.base AND l.base + 65535
-                         AND b.kind = 1 AND b.number = ?2)
+    let mut law = tx.prepare_cached(&format!(
+        "SELECT doc, base FROM laws WHERE short_name = ?1 OR title = ?1
          ORDER BY {STATUS_ORDER_SQL}, core DESC, publish_date DESC LIMIT 1"
-    );
-    let doc = tx.query_row(&sql, params![r.law, number], |row| row.get(0)).optional()?;
-    Ok(doc.map(|d| (d, number as i64)))
+    ))?;
+    let Some((doc, base)) = law
+        .query_row([&r.law], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let mut article = tx.prepare_cached(
+        "SELECT 1 FROM blocks WHERE id BETWEEN ?1 AND ?1 + 65535 AND kind = 1 AND number = ?2 LIMIT 1",
+    )?;
+    Ok(article.exists(params![base, number])?.then_some((doc, number as i64)))
 }
 
 /// Rewrites the vocabulary from the hall content and the laws this generation holds.
