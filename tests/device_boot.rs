@@ -36,8 +36,9 @@ use serde_json::{json, Value};
 
 /// Portrait panel, as the kiosk's default orientation.
 const PORTRAIT: (u32, u32) = (1080, 1920);
-/// The 办事指南 tile's centre on the portrait home screen (second row, left column).
-const GUIDES_TILE: (u32, u32) = (281, 910);
+/// The 办事指南 tile's centre on the portrait home screen (second row, left column, below
+/// the 我遇到了… banner).
+const GUIDES_TILE: (u32, u32) = (281, 1030);
 /// TCG emulates every instruction: a boot plus the first software-rendered frame takes a while.
 const FIRST_FRAME_WITHIN: Duration = Duration::from_secs(300);
 /// The guest's idle time-out plus its prompt (see `make-boot-image`'s kiosk.toml), with slack.
