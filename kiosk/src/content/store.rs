@@ -471,6 +471,20 @@ fn new_generation(
     Ok(report)
 }
 
+/// Merges index segments so queries read one b-tree per column.
+const MERGE_SEGMENTS: &str = "INSERT INTO article_bi(article_bi) VALUES('optimize');
+    INSERT INTO article_uni(article_uni) VALUES('optimize');
+    INSERT INTO title_fts(title_fts) VALUES('optimize');";
+
+/// Rebuilds what search knows of words from the laws and the hall content this generation
+/// holds: the vocabulary (phrases taken whole) and the pinyin lexicon.
+fn rebuild_words(tx: &rusqlite::Transaction) -> Result<()> {
+    let hall: HallContent =
+        serde_json::from_str(&meta(tx, "hall")?.context("a generation without hall content")?)?;
+    vocab::rebuild(tx, &hall)?;
+    lexicon::rebuild(tx, &hall)
+}
+
 /// Drops and rebuilds every index from the laws and blocks rows: new ranking rowids, article
 /// and title tokens, vocabulary and pinyin lexicon; stamps this firmware's schema version.
 fn rebuild_indexes(conn: &mut Connection, generation: u64) -> Result<InstallReport> {
@@ -520,15 +534,8 @@ fn rebuild_indexes(conn: &mut Connection, generation: u64) -> Result<InstallRepo
             ins_uni.execute(params![id, uni])?;
         }
     }
-    let hall: HallContent =
-        serde_json::from_str(&meta(&tx, "hall")?.context("a generation without hall content")?)?;
-    vocab::rebuild(&tx, &hall)?;
-    lexicon::rebuild(&tx, &hall)?;
-    tx.execute_batch(
-        "INSERT INTO article_bi(article_bi) VALUES('optimize');
-         INSERT INTO article_uni(article_uni) VALUES('optimize');
-         INSERT INTO title_fts(title_fts) VALUES('optimize');",
-    )?;
+    rebuild_words(&tx)?;
+    tx.execute_batch(MERGE_SEGMENTS)?;
     for (k, v) in
         [("generation", generation.to_string()), ("schema_version", SCHEMA_VERSION.to_string())]
     {
@@ -748,19 +755,10 @@ fn apply_bundle(
         tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", [k, v.as_str()])?;
     }
     if added + removed > 0 || hall_changed {
-        let hall: HallContent = serde_json::from_str(
-            &meta(&tx, "hall")?.context("a generation without hall content")?,
-        )?;
-        vocab::rebuild(&tx, &hall)?;
-        lexicon::rebuild(&tx, &hall)?;
+        rebuild_words(&tx)?;
     }
     if added + removed > 0 {
-        // Merge index segments so queries read one b-tree per column.
-        tx.execute_batch(
-            "INSERT INTO article_bi(article_bi) VALUES('optimize');
-             INSERT INTO article_uni(article_uni) VALUES('optimize');
-             INSERT INTO title_fts(title_fts) VALUES('optimize');",
-        )?;
+        tx.execute_batch(MERGE_SEGMENTS)?;
     }
     tx.commit()?;
     Ok(InstallReport {
