@@ -75,6 +75,10 @@ fn main() -> anyhow::Result<()> {
     );
     let db = std::fs::metadata(tmp.path().join("data/current/content.db"))?.len();
     println!("store size: {:.1} MiB", db as f64 / (1 << 20) as f64);
+    if std::env::var_os("JUDGED_MISSES").is_some() {
+        // Tuning ranking: only the judged set, with its misses.
+        return judged_set(&repo, &store);
+    }
 
     // The naive baseline: every article's text in memory, scanned for every term.
     let mut texts = Vec::new();
@@ -224,14 +228,62 @@ judged set ({} queries): recall@10 and MRR, understood vs literal",
             if r >= goal_r && m >= goal_m { "met" } else { "NOT met" }
         );
     }
-    let mut lat = Vec::new();
-    for _ in 0..5 {
+    // JUDGED_MISSES=1: every query that misses an answer, with where its answers ranked.
+    if std::env::var_os("JUDGED_MISSES").is_some() {
         for q in &set.query {
-            let t = Instant::now();
-            std::hint::black_box(store.search(&q.q, LIMIT)?);
-            lat.push(t.elapsed());
+            let answers = judged::resolve(store, q).map_err(anyhow::Error::msg)?;
+            let results = store.search(&q.q, LIMIT)?;
+            let ranked = judged::ranked_articles(store, &results);
+            let (r, _) = judged::score(&answers, &ranked);
+            if r < 1.0 {
+                let at: Vec<String> = answers
+                    .iter()
+                    .zip(&q.answers)
+                    .map(|(a, j)| {
+                        let pos = ranked.iter().position(|x| x == a);
+                        format!(
+                            "{}{}@{}",
+                            j.law,
+                            j.article,
+                            pos.map_or("-".into(), |p| (p + 1).to_string())
+                        )
+                    })
+                    .collect();
+                let top: Vec<String> = results
+                    .hits
+                    .iter()
+                    .take(5)
+                    .map(|h| format!("{}{}", h.short_name, h.label))
+                    .collect();
+                println!(
+                    "miss [{}] {}  terms {:?} also {:?}: {}  | top: {}",
+                    q.kind,
+                    q.q,
+                    results.terms,
+                    results.also,
+                    at.join(" "),
+                    top.join(" ")
+                );
+            }
         }
     }
+    let mut lat = Vec::new();
+    let mut per_query = vec![Duration::ZERO; set.query.len()];
+    for _ in 0..5 {
+        for (i, q) in set.query.iter().enumerate() {
+            let t = Instant::now();
+            std::hint::black_box(store.search(&q.q, LIMIT)?);
+            let took = t.elapsed();
+            per_query[i] = per_query[i].max(took);
+            lat.push(took);
+        }
+    }
+    let mut slowest: Vec<(Duration, &str)> =
+        per_query.iter().zip(&set.query).map(|(d, q)| (*d, q.q.as_str())).collect();
+    slowest.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
+    let top: Vec<String> =
+        slowest.iter().take(8).map(|(d, q)| format!("{q} {:.1} ms", ms(*d))).collect();
+    println!("slowest judged queries (max of 5): {}", top.join(", "));
     lat.sort();
     let p95 = percentile(&lat, 0.95);
     println!(

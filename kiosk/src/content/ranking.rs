@@ -5,7 +5,7 @@ use super::law::Status;
 
 /// Ranking groups, in the order results are shown; each owns a range of article rowids.
 pub const GROUP_COUNT: i64 = 6;
-pub(super) const GROUP_SHIFT: u32 = 40;
+pub(crate) const GROUP_SHIFT: u32 = 40;
 pub(super) const DOC_SHIFT: u32 = 16;
 
 /// The priority group of a law. In force before amended before repealed; among texts in force,

@@ -2,19 +2,21 @@
 //!
 //! The query arrives understood (see [`super::query`]): terms with their statutory
 //! alternatives, question words dropped, articles an everyday name means. Results come in tiers,
-//! each tier ranked by group and then by bm25:
+//! each tier ranked by group and then by relevance (bm25, see [`ranked_rowids`]):
 //! 0. articles the query **named** through the everyday lexicon (霸王条款 → 民法典 第四百九十六条);
 //! 1. laws whose **title** holds every term (a resident typing 劳动合同 wants 劳动合同法 itself);
-//! 2. articles holding **every term** (each as an exact phrase or one of its alternatives);
-//! 3. when that finds little, the key articles of a **topic** the query named (欠薪 →
-//!    我遇到了：欠薪), then the **best of**: articles holding some of the terms, most terms
-//!    first — a question never ends on an empty page because one of its words is not in the law;
-//! 4. for a single term, articles holding its characters **scattered** (工资拖欠 still finds
+//! 2. articles holding **every term** (each as an exact phrase or one of its alternatives):
+//!    first a named topic's key articles (家暴 → 我遇到了：家庭暴力), then articles holding the
+//!    terms side by side as typed (保证责任 cut into 保证 and 责任), then the rest;
+//! 3. when that finds little, the topic's other key articles, then the **best of**: articles
+//!    holding some of the terms, most terms first — a question never ends on an empty page
+//!    because one of its words is not in the law;
+//! 4. for a single term, articles holding its words **scattered** (工资拖欠 still finds
 //!    拖欠劳动者工资), only when the first tiers found fewer than [`SCATTER_BELOW`] hits.
 //!
 //! Groups (see [`super::ranking::group_of`]) put texts in force first, core laws and statutes
-//! first among them, and amended and repealed texts last. Article rowids are allocated per group, so a group is a
-//! rowid range and each query stops as soon as the page is full.
+//! first among them, and amended and repealed texts last. Article rowids are allocated per
+//! group, so a group is a rowid range and each query stops as soon as the page is full.
 //!
 use std::collections::HashSet;
 
@@ -22,8 +24,8 @@ use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::law::{Status, STATUS_ORDER_SQL};
-use super::query::Understood;
-use super::ranking::{group_range, GROUP_COUNT};
+use super::query::{segment, Understood};
+use super::ranking::{group_range, GROUP_COUNT, GROUP_SHIFT};
 use super::store::DOC_RANGE;
 use super::tokenize::{term_query_with, TermQuery};
 
@@ -103,6 +105,11 @@ const SCATTER_BELOW: usize = 10;
 const BEST_OF_BELOW: usize = 10;
 /// Articles the best-of tier reads (group, then bm25 order) before sorting them by terms held.
 const BEST_OF_POOL: usize = 120;
+/// A range matching at most this many articles is ranked by [`relevance`] over their text
+/// (fetching 300 articles costs ~0.4 ms); more, by FTS5's bm25.
+const SCORE_HERE_BELOW: usize = 300;
+/// Mean length of an article in the national corpus, in characters (measured: 117).
+const AVG_ARTICLE_CHARS: f64 = 117.0;
 
 /// Splits typed text into terms at spaces, ASCII or ideographic.
 pub(crate) fn split_query(query: &str) -> Vec<&str> {
@@ -143,21 +150,55 @@ pub(crate) fn search(
     let mut title = Vec::new();
     title_hits(conn, &queries, (limit - named.len()).min(MAX_TITLE_HITS), &mut title)?;
 
+    let mut room = limit - named.len() - title.len();
+    // A life situation's key articles that hold every term lead: they were chosen for it.
+    let mut topic = named_rowids(conn, &understood.topic_articles, usize::MAX)?;
+    topic.retain(|r| !seen.contains(r));
+    let topic_hits =
+        article_hits(conn, topic.iter().map(|r| (*r, HitKind::Topic)).collect(), &queries)?;
+    let (mut topic_all, mut topic_some) = (Vec::new(), Vec::new());
+    for (rowid, hit) in topic.iter().zip(&topic_hits) {
+        if hit.matched_terms == queries.len() {
+            topic_all.push(*rowid);
+        } else {
+            topic_some.push(*rowid);
+        }
+    }
+    topic_all.truncate(room);
+    seen.extend(topic_all.iter().copied());
+    room -= topic_all.len();
+
+    // The terms as typed, side by side (保证责任), before the terms anywhere in an article.
     let bi = join_exprs(queries.iter().filter_map(|q| q.bigram_expr.as_deref()), " AND ");
     let uni = join_exprs(queries.iter().filter_map(|q| q.unigram_expr.as_deref()), " AND ");
-    let mut room = limit - named.len() - title.len();
-    let phrase = ranked_rowids(conn, bi.as_deref(), uni.as_deref(), room, &seen)?;
+    let mut runs = Vec::new();
+    for run in &understood.runs {
+        if let Some(whole) = term_query_with(run, &[]).and_then(|q| q.bigram_expr) {
+            // The run and every term: a run of two words in a three-word query is not enough.
+            let both = match &bi {
+                Some(all) => format!("({whole}) AND ({all})"),
+                None => whole,
+            };
+            let rows = ranked_rowids(conn, Some(&both), uni.as_deref(), room, &seen, &queries)?;
+            seen.extend(rows.iter().copied());
+            room -= rows.len();
+            runs.extend(rows);
+        }
+    }
+
+    let phrase = ranked_rowids(conn, bi.as_deref(), uni.as_deref(), room, &seen, &queries)?;
     seen.extend(phrase.iter().copied());
     room -= phrase.len();
 
-    let mut topic = Vec::new();
-    let found = named.len() + title.len() + phrase.len();
+    let mut topic = topic_some;
+    let found = named.len() + title.len() + topic_all.len() + runs.len() + phrase.len();
     if room > 0 && found < BEST_OF_BELOW {
-        topic = named_rowids(conn, &understood.topic_articles, usize::MAX)?;
         topic.retain(|r| !seen.contains(r));
         topic.truncate(room);
         seen.extend(topic.iter().copied());
         room -= topic.len();
+    } else {
+        topic.clear();
     }
     let mut best_of = Vec::new();
     if room > 0 && queries.len() > 1 && found < BEST_OF_BELOW {
@@ -165,23 +206,29 @@ pub(crate) fn search(
         seen.extend(best_of.iter().copied());
         room -= best_of.len();
     }
+    // One term the index has too few of (工资拖欠): its words anywhere in the article
+    // (拖欠劳动者工资). Words, not characters: a query of every character of 敏感个人信息 ranks
+    // thousands of articles and finds noise.
     let mut scattered = Vec::new();
-    let needs_scatter = queries.len() == 1 && queries[0].bigram_expr.is_some();
-    if room > 0 && needs_scatter && found < SCATTER_BELOW {
-        let mut chars: Vec<char> = queries.iter().flat_map(|q| q.chars.iter().copied()).collect();
-        chars.sort_unstable();
-        chars.dedup();
-        if chars.len() > 1 {
-            let quoted: Vec<String> = chars.iter().map(|c| format!("\"{c}\"")).collect();
-            let expr = join_exprs(quoted.iter().map(String::as_str), " AND ");
-            scattered = ranked_rowids(conn, None, expr.as_deref(), room, &seen)?;
+    if room > 0 && queries.len() == 1 && found < SCATTER_BELOW {
+        let words: Vec<String> = segment::words(&understood.terms[0].text)
+            .into_iter()
+            .filter(|w| w.chars().count() >= 2)
+            .filter_map(|w| term_query_with(w, &[]).and_then(|q| q.bigram_expr))
+            .collect();
+        if words.len() >= 2 {
+            let expr = join_exprs(words.iter().map(String::as_str), " AND ");
+            scattered = ranked_rowids(conn, expr.as_deref(), None, room, &seen, &queries)?;
         }
     }
     let kinds =
         |rows: &[i64], kind: HitKind| rows.iter().map(move |r| (*r, kind)).collect::<Vec<_>>();
     results.hits = article_hits(conn, kinds(&named, HitKind::Named), &queries)?;
     results.hits.extend(title);
-    let mut rest = kinds(&phrase, HitKind::Phrase);
+    // Key articles holding every term are phrase hits that a situation vouches for.
+    let mut rest = kinds(&topic_all, HitKind::Phrase);
+    rest.extend(kinds(&runs, HitKind::Phrase));
+    rest.extend(kinds(&phrase, HitKind::Phrase));
     rest.extend(kinds(&topic, HitKind::Topic));
     rest.extend(kinds(&best_of, HitKind::BestOf));
     rest.extend(kinds(&scattered, HitKind::Scattered));
@@ -203,8 +250,8 @@ fn named_rowids(conn: &Connection, articles: &[(i64, i64)], limit: usize) -> Res
     Ok(out)
 }
 
-/// Articles holding some of the terms: a pool in group and bm25 order over any term, then
-/// sorted by how many terms each holds (stable, so group and bm25 order break ties).
+/// Articles holding some of the terms: a pool in group and relevance order over any term,
+/// then sorted by how many terms each holds (stable, so group and relevance break ties).
 fn best_of_rowids(
     conn: &Connection,
     queries: &[TermQuery],
@@ -215,13 +262,24 @@ fn best_of_rowids(
     else {
         return Ok(Vec::new());
     };
-    let pool = ranked_rowids(conn, Some(&any), None, BEST_OF_POOL, seen)?;
-    let counted =
-        article_hits(conn, pool.iter().map(|r| (*r, HitKind::BestOf)).collect(), queries)?;
+    let pool = ranked_rowids(conn, Some(&any), None, BEST_OF_POOL, seen, queries)?;
+    let texts = texts_of(conn, &pool)?;
     let mut scored: Vec<(usize, i64)> =
-        pool.iter().zip(&counted).map(|(rowid, hit)| (hit.matched_terms, *rowid)).collect();
+        pool.iter().map(|r| (texts.get(r).map_or(0, |t| matched_terms(t, queries)), *r)).collect();
     scored.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
     Ok(scored.into_iter().filter(|(n, _)| *n > 0).take(limit).map(|(_, r)| r).collect())
+}
+
+/// The text of each article rowid.
+fn texts_of(conn: &Connection, rowids: &[i64]) -> Result<std::collections::HashMap<i64, String>> {
+    if rowids.is_empty() {
+        return Ok(Default::default());
+    }
+    // Rowids are integers from the index itself, so listing them inline is safe.
+    let list = rowids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let mut st = conn.prepare(&format!("SELECT id, text FROM blocks WHERE id IN ({list})"))?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn join_exprs<'a>(exprs: impl Iterator<Item = &'a str>, op: &str) -> Option<String> {
@@ -284,52 +342,107 @@ fn title_hits(
     Ok(())
 }
 
-/// Article rowids matching the bigram and/or unigram expressions, group by group, bm25 within a
-/// group, skipping `seen`; at most `limit`.
+/// Article rowids matching the bigram and/or unigram expressions, group by group, best first
+/// within a group, skipping `seen`; at most `limit`.
+///
+/// Two ranges at most: the first group alone (it fills most pages, and ranking stops there),
+/// then every other group at once, ordered by group. A range that matches fewer than
+/// [`SCORE_HERE_BELOW`] articles is ranked here by [`relevance`] over their text; a larger one
+/// by FTS5's bm25, whose cost is then spread over many rows.
 fn ranked_rowids(
     conn: &Connection,
     bi: Option<&str>,
     uni: Option<&str>,
     limit: usize,
     seen: &HashSet<i64>,
+    queries: &[TermQuery],
 ) -> Result<Vec<i64>> {
     let mut out = Vec::new();
     if limit == 0 {
         return Ok(out);
     }
-    let sql = match (bi, uni) {
-        (Some(_), None) => {
-            "SELECT rowid FROM article_bi WHERE article_bi MATCH ?1 AND rowid >= ?3 AND rowid < ?4 ORDER BY rank LIMIT ?5"
-        }
-        (None, Some(_)) => {
-            "SELECT rowid FROM article_uni WHERE article_uni MATCH ?2 AND rowid >= ?3 AND rowid < ?4 ORDER BY rank LIMIT ?5"
-        }
-        (Some(_), Some(_)) => {
-            "SELECT rowid FROM article_bi WHERE article_bi MATCH ?1 AND rowid >= ?3 AND rowid < ?4
-               AND rowid IN (SELECT rowid FROM article_uni WHERE article_uni MATCH ?2 AND rowid >= ?3 AND rowid < ?4)
-             ORDER BY rank LIMIT ?5"
-        }
+    let (table, filter) = match (bi, uni) {
+        (Some(_), None) => ("article_bi", "article_bi MATCH ?1"),
+        (None, Some(_)) => ("article_uni", "article_uni MATCH ?2"),
+        (Some(_), Some(_)) => (
+            "article_bi",
+            "article_bi MATCH ?1 AND rowid IN (SELECT rowid FROM article_uni
+               WHERE article_uni MATCH ?2 AND rowid >= ?3 AND rowid < ?4)",
+        ),
         (None, None) => return Ok(out),
     };
-    let mut st = conn.prepare_cached(sql)?;
-    for group in 0..GROUP_COUNT {
-        let (lo, hi) = group_range(group);
-        let want = (limit - out.len() + seen.len()) as i64;
-        let rows = st
-            .query_map(params![bi.unwrap_or(""), uni.unwrap_or(""), lo, hi, want], |r| {
-                r.get::<_, i64>(0)
-            })?;
+    let matching =
+        format!("SELECT rowid FROM {table} WHERE {filter} AND rowid >= ?3 AND rowid < ?4");
+    let mut unranked = conn.prepare_cached(&format!("{matching} LIMIT ?5"))?;
+    let mut ranked =
+        conn.prepare_cached(&format!("{matching} ORDER BY rowid >> {GROUP_SHIFT}, rank LIMIT ?5"))?;
+    let first = group_range(0);
+    let rest = (group_range(1).0, group_range(GROUP_COUNT - 1).1);
+    for (lo, hi) in [first, rest] {
+        let (bi, uni) = (bi.unwrap_or(""), uni.unwrap_or(""));
+        let mut rows: Vec<i64> = unranked
+            .query_map(params![bi, uni, lo, hi, (SCORE_HERE_BELOW + 1) as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.retain(|r| !seen.contains(r));
+        if rows.len() <= SCORE_HERE_BELOW {
+            rows = by_relevance(conn, rows, queries)?;
+        } else {
+            rows = ranked
+                .query_map(
+                    params![bi, uni, lo, hi, (limit - out.len() + seen.len()) as i64],
+                    |r| r.get(0),
+                )?
+                .collect::<rusqlite::Result<_>>()?;
+            rows.retain(|r| !seen.contains(r));
+        }
         for rowid in rows {
-            let rowid = rowid?;
-            if !seen.contains(&rowid) {
-                out.push(rowid);
-                if out.len() == limit {
-                    return Ok(out);
-                }
+            out.push(rowid);
+            if out.len() == limit {
+                return Ok(out);
             }
         }
     }
     Ok(out)
+}
+
+/// Rowids in group order, the most relevant first within a group.
+fn by_relevance(conn: &Connection, rowids: Vec<i64>, queries: &[TermQuery]) -> Result<Vec<i64>> {
+    if rowids.len() < 2 {
+        return Ok(rowids);
+    }
+    let mut scored: Vec<(i64, f64, i64)> = texts_of(conn, &rowids)?
+        .iter()
+        .map(|(id, text)| (id >> GROUP_SHIFT, relevance(text, queries), *id))
+        .collect();
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    Ok(scored.into_iter().map(|(_, _, id)| id).collect())
+}
+
+/// bm25's term-frequency and length parts, without its IDF: how often the text holds each term
+/// (or an alternative), saturating, shorter articles first. IDF is what makes FTS5's bm25 slow
+/// here: it counts every phrase over the whole index first, ~2–3 ms for a question whose terms
+/// have long alternatives, before it ranks a handful of rows.
+fn relevance(text: &str, queries: &[TermQuery]) -> f64 {
+    const K1: f64 = 1.2;
+    const B: f64 = 0.75;
+    let len = text.chars().count() as f64;
+    let norm = K1 * (1.0 - B + B * len / AVG_ARTICLE_CHARS);
+    queries
+        .iter()
+        .map(|q| {
+            let mut tf = q
+                .texts
+                .iter()
+                .filter(|t| !t.is_empty())
+                .map(|t| text.matches(t.as_str()).count())
+                .sum::<usize>();
+            if q.bigram_expr.is_none() {
+                tf += q.chars.iter().map(|c| text.matches(*c).count()).sum::<usize>();
+            }
+            let tf = tf as f64;
+            tf * (K1 + 1.0) / (tf + norm)
+        })
+        .sum()
 }
 
 /// The hits for article rowids, in the given order, fetched in one query.

@@ -55,6 +55,9 @@ pub struct Understood {
     pub topics: Vec<String>,
     /// Their key articles, in the order met.
     pub topic_articles: Vec<(i64, i64)>,
+    /// Neighbouring terms as typed, nothing dropped between them (保证责任 cut into 保证 and
+    /// 责任): an article holding the whole run is what a statute keyword meant.
+    pub runs: Vec<String>,
 }
 
 impl Understood {
@@ -131,6 +134,7 @@ fn cut_hanzi(
     out: &mut Understood,
     singles: &mut Vec<String>,
 ) {
+    let mut run = TermRun::default();
     let mut rest = String::new();
     let mut i = 0;
     'scan: while i < chars.len() {
@@ -138,8 +142,9 @@ fn cut_hanzi(
         for len in (2..=longest).rev() {
             let phrase: String = chars[i..i + len].iter().collect();
             if let Some(info) = vocab.phrase(&phrase) {
-                segment_rest(&mut rest, vocab, out, singles);
+                segment_rest(&mut rest, vocab, out, singles, &mut run);
                 out.add_term(&phrase, Some(info));
+                run.push(&phrase);
                 i += len;
                 continue 'scan;
             }
@@ -147,7 +152,30 @@ fn cut_hanzi(
         rest.push(chars[i]);
         i += 1;
     }
-    segment_rest(&mut rest, vocab, out, singles);
+    segment_rest(&mut rest, vocab, out, singles, &mut run);
+    run.end(out);
+}
+
+/// Terms met one after another with nothing dropped between them.
+#[derive(Default)]
+struct TermRun {
+    text: String,
+    terms: usize,
+}
+
+impl TermRun {
+    fn push(&mut self, term: &str) {
+        self.text.push_str(term);
+        self.terms += 1;
+    }
+
+    /// A run of two or more terms is kept; a dropped word or the end of the text ends it.
+    fn end(&mut self, out: &mut Understood) {
+        if self.terms >= 2 && !out.runs.contains(&self.text) {
+            out.runs.push(std::mem::take(&mut self.text));
+        }
+        *self = TermRun::default();
+    }
 }
 
 fn segment_rest(
@@ -155,6 +183,7 @@ fn segment_rest(
     vocab: &dyn Vocabulary,
     out: &mut Understood,
     singles: &mut Vec<String>,
+    run: &mut TermRun,
 ) {
     if rest.is_empty() {
         return;
@@ -162,10 +191,13 @@ fn segment_rest(
     for word in segment::words(rest) {
         if fillers::is_filler(word) {
             out.dropped.push(word.to_owned());
+            run.end(out);
         } else if word.chars().count() == 1 {
             singles.push(word.to_owned());
+            run.end(out);
         } else {
             out.add_term(word, vocab.phrase(word));
+            run.push(word);
         }
     }
     rest.clear();
@@ -217,6 +249,16 @@ mod tests {
         assert_eq!(texts(&u), ["公司", "加班费"]);
         assert_eq!(u.terms[1].alternatives, ["加班工资"]);
         assert_eq!(u.dropped, ["不", "给", "怎么办"]);
+        assert!(u.runs.is_empty(), "不给 stands between the terms");
+    }
+
+    #[test]
+    fn neighbouring_terms_are_also_a_run() {
+        let u = understand(&["保证责任"], &vocab()).unwrap();
+        assert_eq!(texts(&u), ["保证", "责任"]);
+        assert_eq!(u.runs, ["保证责任"]);
+        let u = understand(&["公司加班费"], &vocab()).unwrap();
+        assert_eq!(u.runs, ["公司加班费"]);
     }
 
     #[test]
