@@ -154,16 +154,11 @@ pub(crate) fn search(
     // A life situation's key articles that hold every term lead: they were chosen for it.
     let mut topic = named_rowids(conn, &understood.topic_articles, usize::MAX)?;
     topic.retain(|r| !seen.contains(r));
-    let topic_hits =
-        article_hits(conn, topic.iter().map(|r| (*r, HitKind::Topic)).collect(), &queries)?;
-    let (mut topic_all, mut topic_some) = (Vec::new(), Vec::new());
-    for (rowid, hit) in topic.iter().zip(&topic_hits) {
-        if hit.matched_terms == queries.len() {
-            topic_all.push(*rowid);
-        } else {
-            topic_some.push(*rowid);
-        }
-    }
+    // Only the count of terms held is needed here: the texts, not whole hits with snippets.
+    let texts = texts_of(conn, &topic)?;
+    let holds_all =
+        |r: &i64| texts.get(r).is_some_and(|t| matched_terms(t, &queries) == queries.len());
+    let (mut topic_all, topic_some): (Vec<i64>, Vec<i64>) = topic.into_iter().partition(holds_all);
     topic_all.truncate(room);
     seen.extend(topic_all.iter().copied());
     room -= topic_all.len();
