@@ -87,7 +87,7 @@ fn one_and_two_character_queries() {
     for q in ["税", "婚", "离婚", "工资", "继承", "工伤", "借款"] {
         let r = s.search(q, 20).unwrap();
         assert!(!r.hits.is_empty(), "{q}: no hits");
-        for h in r.hits.iter().filter(|h| h.kind != HitKind::Title) {
+        for h in r.hits.iter().filter(|h| !h.is_title()) {
             let m = h.snippet.matched.as_str();
             assert!(
                 m == q || r.also.iter().any(|a| a == m),
@@ -97,11 +97,7 @@ fn one_and_two_character_queries() {
     }
     // Core laws' articles come first for everyday words.
     let r = s.search("工伤", 10).unwrap();
-    assert!(
-        r.hits.iter().filter(|h| h.kind != HitKind::Title).take(5).all(|h| h.core),
-        "{:?}",
-        r.hits
-    );
+    assert!(r.hits.iter().filter(|h| !h.is_title()).take(5).all(|h| h.core), "{:?}", r.hits);
 }
 
 #[test]
@@ -110,6 +106,12 @@ fn title_hits_come_first_and_in_force_before_repealed() {
     let r = s.search("劳动合同", 30).unwrap();
     assert_eq!(r.hits[0].kind, HitKind::Title);
     assert_eq!(r.hits[0].short_name, "劳动合同法");
+    // A long title that only mentions the term waits below the articles that answer it, and
+    // stays on the first page.
+    let r = s.search("诉讼时效", 30).unwrap();
+    assert_eq!(r.hits[0].kind, HitKind::Phrase, "{:?}", r.hits[0]);
+    let mention = r.hits.iter().position(|h| h.kind == HitKind::TitleMention);
+    assert!(mention.is_some_and(|i| (10..30).contains(&i)), "{mention:?}");
     let r = s.search("规定", 200).unwrap();
     let statuses: Vec<Status> =
         r.hits.iter().filter(|h| h.kind == HitKind::Phrase).map(|h| h.status).collect();
@@ -124,7 +126,10 @@ fn tiers_come_in_order_and_terms_are_anded() {
     let tier = |k: HitKind| k as u8;
     for q in ["工资拖欠", "拖欠劳动者工资", "公司不给加班费怎么办", "房东不退押金"]
     {
-        let kinds: Vec<u8> = s.search(q, 40).unwrap().hits.iter().map(|h| tier(h.kind)).collect();
+        // A long title that only mentions the terms is placed after the first articles.
+        let hits = s.search(q, 40).unwrap().hits;
+        let kinds: Vec<u8> =
+            hits.iter().filter(|h| h.kind != HitKind::TitleMention).map(|h| tier(h.kind)).collect();
         assert!(kinds.windows(2).all(|w| w[0] <= w[1]), "{q}: {kinds:?}");
     }
     let r = s.search("工资 拖欠", 30).unwrap();
@@ -230,9 +235,10 @@ fn judged_set_is_answerable_and_answered() {
     for (kind, n, recall, mrr) in &scores {
         println!("{kind:<9} {n:>3} queries  recall@10 {recall:.3}  MRR {mrr:.3}");
     }
-    // Floors just under what this search measured when the set was written (0.878, 0.576,
-    // 0.524): a regression fails here; the goals (1.0, 0.8, 0.7) are the benchmark's to report.
-    let floors = [0.85, 0.55, 0.50];
+    // Floors just under what this search measures (0.925, 0.801, 0.582; 0.878, 0.576, 0.524
+    // when the set was written): a regression fails here; the goals (1.0, 0.8, 0.7) are the
+    // benchmark's to report.
+    let floors = [0.90, 0.77, 0.55];
     for ((kind, _, recall, _), floor) in scores.iter().zip(floors) {
         assert!(*recall >= floor, "{kind}: recall@10 {recall:.3} fell below {floor}");
     }

@@ -105,14 +105,14 @@ fn first_install_then_a_one_law_release_moves_little_more_than_that_law() {
     site.release("v1", &[]);
     let nginx = Nginx::serve(&site.repo);
     let out = site.update_ok(&nginx.url());
-    assert!(out.contains("installed v1") && out.contains("43 added"), "{out}");
+    assert!(out.contains("installed v1") && out.contains("58 added"), "{out}");
     let (_, first) = nginx.since(0);
 
     let seen = nginx.requests().len();
     site.edit_one_law("鲲鹏");
     site.release("v2", &[]);
     let out = site.update_ok(&nginx.url());
-    assert!(out.contains("1 added, 1 removed, 42 unchanged"), "{out}");
+    assert!(out.contains("1 added, 1 removed, 57 unchanged"), "{out}");
     assert!(ok(&["search", "鲲鹏", "--store", p(&site.data)]).contains("人民调解法"));
     let (requests, wire) = nginx.since(seen);
     let law: Vec<_> = requests.iter().filter(|r| r.uri.contains(".law-")).collect();

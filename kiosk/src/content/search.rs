@@ -4,13 +4,17 @@
 //! alternatives, question words dropped, articles an everyday name means. Results come in tiers,
 //! each tier ranked by group and then by relevance (bm25, see [`ranked_rowids`]):
 //! 0. articles the query **named** through the everyday lexicon (霸王条款 → 民法典 第四百九十六条);
-//! 1. laws whose **title** holds every term (a resident typing 劳动合同 wants 劳动合同法 itself);
+//! 1. laws whose **title** holds every term (a resident typing 劳动合同 wants 劳动合同法 itself):
+//!    the hall's core laws and names the terms mostly spell; a long title that only mentions the
+//!    terms (诉讼时效 → 最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定) is placed after
+//!    the first [`TITLE_MENTIONS_AFTER`] hits, below the articles that answer;
 //! 2. articles holding **every term** (each as an exact phrase or one of its alternatives):
 //!    first a named topic's key articles (家暴 → 我遇到了：家庭暴力), then articles holding the
 //!    terms side by side as typed (保证责任 cut into 保证 and 责任), then the rest;
 //! 3. when that finds little, the topic's other key articles, then the **best of**: articles
-//!    holding some of the terms, most terms first — a question never ends on an empty page
-//!    because one of its words is not in the law;
+//!    holding some of the terms, those holding the most telling terms first (each term weighs
+//!    its inverse document frequency, core laws before the wider corpus) — a question never ends
+//!    on an empty page because one of its words is not in the law;
 //! 4. for a single term, articles holding its words **scattered** (工资拖欠 still finds
 //!    拖欠劳动者工资), only when the first tiers found fewer than [`SCATTER_BELOW`] hits.
 //!
@@ -35,6 +39,9 @@ pub enum HitKind {
     Named,
     Title,
     Phrase,
+    /// A law whose long title mentions the terms, shown after the first articles
+    /// (see [`TITLE_MENTIONS_AFTER`]).
+    TitleMention,
     /// A key article of a life situation the query named.
     Topic,
     BestOf,
@@ -79,6 +86,13 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
+impl Hit {
+    /// A law found by its title (no article): opens the reader at the law's start.
+    pub fn is_title(&self) -> bool {
+        matches!(self.kind, HitKind::Title | HitKind::TitleMention)
+    }
+}
+
 impl SearchResults {
     /// Hits grouped by law, each law where its best hit ranks, its hits in rank order.
     pub fn by_law(&self) -> Vec<Vec<&Hit>> {
@@ -103,13 +117,29 @@ const MAX_TITLE_HITS: usize = 5;
 const SCATTER_BELOW: usize = 10;
 /// Below this many hits holding every term, the best-of tier adds articles holding some.
 const BEST_OF_BELOW: usize = 10;
-/// Articles the best-of tier reads (group, then bm25 order) before sorting them by terms held.
-const BEST_OF_POOL: usize = 120;
+/// Articles the best-of tier ranks by relevance, the best scored by the terms they hold.
+const BEST_OF_POOL: usize = 60;
+/// Rowids the best-of tier reads per term and range; a term more common than this counts as
+/// this common (its weight is near zero either way).
+const BEST_OF_ROWS_PER_TERM: usize = 3000;
+/// Articles in the hall's core laws and in the rest of the national corpus (measured on the
+/// shipped content and the 1,564-document corpus: 5,688 and ~59,500), for the terms' inverse
+/// document frequency; only the ratio to a term's count matters, so a deployment's own corpus
+/// does not need its exact figure.
+const CORE_ARTICLES: f64 = 5_700.0;
+const WIDER_ARTICLES: f64 = 59_500.0;
 /// A range matching at most this many articles is ranked by [`relevance`] over their text
 /// (fetching 300 articles costs ~0.4 ms); more, by FTS5's bm25.
 const SCORE_HERE_BELOW: usize = 300;
 /// Mean length of an article in the national corpus, in characters (measured: 117).
 const AVG_ARTICLE_CHARS: f64 = 117.0;
+/// A law whose title holds the terms leads only when the terms are most of its name (劳动合同
+/// → 劳动合同法) or it is one of the hall's core laws; a long title that mentions them (诉讼时效
+/// → 最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定) is shown after this many hits,
+/// below the articles that answer the query, still on the first page.
+const TITLE_MENTIONS_AFTER: usize = 10;
+/// Share of a law's name the typed terms must cover for its title hit to lead.
+const TITLE_LEADS_FROM: f64 = 0.6;
 
 /// Splits typed text into terms at spaces, ASCII or ideographic.
 pub(crate) fn split_query(query: &str) -> Vec<&str> {
@@ -149,6 +179,11 @@ pub(crate) fn search(
     }
     let mut title = Vec::new();
     title_hits(conn, &queries, (limit - named.len()).min(MAX_TITLE_HITS), &mut title)?;
+    let (title, mut mentions): (Vec<Hit>, Vec<Hit>) =
+        title.into_iter().partition(|h| title_leads(h, &results.terms));
+    for hit in &mut mentions {
+        hit.kind = HitKind::TitleMention;
+    }
 
     let mut room = limit - named.len() - title.len();
     // A life situation's key articles that hold every term lead: they were chosen for it.
@@ -228,7 +263,17 @@ pub(crate) fn search(
     rest.extend(kinds(&best_of, HitKind::BestOf));
     rest.extend(kinds(&scattered, HitKind::Scattered));
     results.hits.extend(article_hits(conn, rest, &queries)?);
+    let at = TITLE_MENTIONS_AFTER.min(results.hits.len());
+    results.hits.splice(at..at, mentions);
+    results.hits.truncate(limit);
     Ok(results)
+}
+
+/// Whether a title hit leads the results: a core law, or a name the typed terms mostly spell.
+fn title_leads(hit: &Hit, terms: &[String]) -> bool {
+    let name = if hit.short_name.is_empty() { &hit.law_title } else { &hit.short_name };
+    let typed: usize = terms.iter().map(|t| t.chars().count()).sum();
+    hit.core || typed as f64 >= TITLE_LEADS_FROM * name.chars().count() as f64
 }
 
 /// Article rowids of (law doc, article number) pairs, in the given order.
@@ -245,24 +290,57 @@ fn named_rowids(conn: &Connection, articles: &[(i64, i64)], limit: usize) -> Res
     Ok(out)
 }
 
-/// Articles holding some of the terms: a pool in group and relevance order over any term,
-/// then sorted by how many terms each holds (stable, so group and relevance break ties).
+/// Articles holding some of the terms, the most telling first: each article scores the inverse
+/// document frequency of the terms it holds (as bm25 weighs them), so 派出所 and 拘留 count for
+/// more than 申请, and ties go to relevance. The hall's core laws are read first (every article
+/// holding a term, as rowids only: no ranking in FTS5, whose bm25 over an OR of common words
+/// cost 5–15 ms), and the wider corpus only when the core laws leave room.
 fn best_of_rowids(
     conn: &Connection,
     queries: &[TermQuery],
     limit: usize,
     seen: &HashSet<i64>,
 ) -> Result<Vec<i64>> {
-    let Some(any) = join_exprs(queries.iter().filter_map(|q| q.bigram_expr.as_deref()), " OR ")
-    else {
-        return Ok(Vec::new());
-    };
-    let pool = ranked_rowids(conn, Some(&any), None, BEST_OF_POOL, seen, queries)?;
-    let texts = texts_of(conn, &pool)?;
-    let mut scored: Vec<(usize, i64)> =
-        pool.iter().map(|r| (texts.get(r).map_or(0, |t| matched_terms(t, queries)), *r)).collect();
-    scored.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
-    Ok(scored.into_iter().filter(|(n, _)| *n > 0).take(limit).map(|(_, r)| r).collect())
+    let mut bi = conn.prepare_cached(
+        "SELECT rowid FROM article_bi WHERE article_bi MATCH ?1 AND rowid >= ?2 AND rowid < ?3 LIMIT ?4",
+    )?;
+    let mut uni = conn.prepare_cached(
+        "SELECT rowid FROM article_uni WHERE article_uni MATCH ?1 AND rowid >= ?2 AND rowid < ?3 LIMIT ?4",
+    )?;
+    let core = (group_range(0).0, group_range(1).1);
+    let wider = (group_range(2).0, group_range(GROUP_COUNT - 1).1);
+    let mut out = Vec::new();
+    for ((lo, hi), articles) in [(core, CORE_ARTICLES), (wider, WIDER_ARTICLES)] {
+        let mut score: std::collections::HashMap<i64, f64> = Default::default();
+        for q in queries {
+            let (st, expr) = match (&q.bigram_expr, &q.unigram_expr) {
+                (Some(e), _) => (&mut bi, e),
+                (None, Some(e)) => (&mut uni, e),
+                (None, None) => continue,
+            };
+            let rows: Vec<i64> = st
+                .query_map(params![expr, lo, hi, BEST_OF_ROWS_PER_TERM as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let idf = (1.0 + articles / rows.len().max(1) as f64).ln();
+            for r in rows.into_iter().filter(|r| !seen.contains(r)) {
+                *score.entry(r).or_default() += idf;
+            }
+        }
+        let mut pool: Vec<(f64, i64)> = score.into_iter().map(|(r, s)| (s, r)).collect();
+        pool.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        pool.truncate(BEST_OF_POOL);
+        let texts = texts_of(conn, &pool.iter().map(|(_, r)| *r).collect::<Vec<_>>())?;
+        let mut ranked: Vec<(f64, f64, i64)> = pool
+            .into_iter()
+            .map(|(s, r)| (s, texts.get(&r).map_or(0.0, |t| relevance(t, queries)), r))
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        out.extend(ranked.into_iter().map(|(_, _, r)| r).take(limit - out.len()));
+        if out.len() == limit {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 /// The text of each article rowid.

@@ -10,7 +10,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::{on, strings, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
 use crate::content::lexicon::HOT_TOPICS;
-use crate::content::search::{Hit, HitKind, SearchResults};
+use crate::content::search::{Hit, SearchResults};
 use crate::input::handwriting::{Recognizer, Stroke};
 use crate::ui::search_input::SearchInput;
 use crate::ui::{AppWindow, HitItem, Page, Search, TopicTile};
@@ -256,7 +256,7 @@ impl SearchScreen {
     fn open_hit(&self, k: &dyn Kiosk, index: usize) {
         let hit = self.state.borrow().hits.get(index).cloned();
         if let Some(hit) = hit {
-            let seq = (hit.kind != HitKind::Title).then_some(hit.seq);
+            let seq = (!hit.is_title()).then_some(hit.seq);
             k.screens().reader.open_law(k, hit.doc, seq);
         }
     }
@@ -288,7 +288,7 @@ fn hit_item(h: &Hit, law_start: bool) -> HitItem {
         before: h.snippet.before.as_str().into(),
         matched: h.snippet.matched.as_str().into(),
         after: h.snippet.after.as_str().into(),
-        title_hit: h.kind == HitKind::Title,
+        title_hit: h.is_title(),
         law_start,
     }
 }

@@ -7,7 +7,7 @@ SECTION = "misc"
 # Law texts are official works (Copyright Law art. 5); each file's provenance travels along.
 LICENSE = "GPL-3.0-or-later"
 LIC_FILES_CHKSUM = "file://LICENSE;md5=1ebbd3e34237af26da5dc08a4e440464 \
-                    file://content/laws/PROVENANCE.md;md5=b7b918e99403a50eadccd2f96f28fc71 \
+                    file://content/laws/PROVENANCE.md;md5=7681a6080bdfac25e35c885269feb463 \
                     file://content/map/PROVENANCE.md;md5=810d3c324afed8415cdb17ea489c2ae9"
 CVE_PRODUCT = "kiosk-content"
 
