@@ -94,6 +94,9 @@ impl TopicsScreen {
     }
 }
 
+/// Law names longer than this, in characters, put the article label on a line of its own.
+const LONG_LAW_NAME: usize = 20;
+
 /// `劳动合同法 第三十条` + its note; the law as its short name in this store.
 fn article_items(k: &dyn Kiosk, topic: &Topic) -> Vec<TopicArticle> {
     let store = k.store();
@@ -107,7 +110,13 @@ fn article_items(k: &dyn Kiosk, topic: &Topic) -> Vec<TopicArticle> {
                 .flatten()
                 .map(|l| l.short_name)
                 .unwrap_or_else(|| r.law.clone());
-            TopicArticle { label: r.label(&short).into(), note: r.note.as_str().into() }
+            // A judicial interpretation's name fills the card's line; its 第X条 goes on the next
+            // line whole rather than wrapping as 第五 / 条.
+            let label = match &r.article {
+                Some(a) if short.chars().count() > LONG_LAW_NAME => format!("{short}\n{a}"),
+                _ => r.label(&short),
+            };
+            TopicArticle { label: label.into(), note: r.note.as_str().into() }
         })
         .collect()
 }
