@@ -185,7 +185,9 @@ pub(crate) fn search(
         hit.kind = HitKind::TitleMention;
     }
 
-    let mut room = limit - named.len() - title.len();
+    // Title mentions keep their places on the page: the article tiers fill the rest, so no hit
+    // is built only to be cut off below them.
+    let mut room = limit - named.len() - title.len() - mentions.len();
     // A life situation's key articles that hold every term lead: they were chosen for it.
     let mut topic = named_rowids(conn, &understood.topic_articles, usize::MAX)?;
     topic.retain(|r| !seen.contains(r));
@@ -265,7 +267,6 @@ pub(crate) fn search(
     results.hits.extend(article_hits(conn, rest, &queries)?);
     let at = TITLE_MENTIONS_AFTER.min(results.hits.len());
     results.hits.splice(at..at, mentions);
-    results.hits.truncate(limit);
     Ok(results)
 }
 
