@@ -124,13 +124,40 @@ fn title_hits_come_first_and_in_force_before_repealed() {
 fn tiers_come_in_order_and_terms_are_anded() {
     let s = store();
     let tier = |k: HitKind| k as u8;
-    for q in ["工资拖欠", "拖欠劳动者工资", "公司不给加班费怎么办", "房东不退押金"]
-    {
-        // A long title that only mentions the terms is placed after the first articles.
-        let hits = s.search(q, 40).unwrap().hits;
-        let kinds: Vec<u8> =
-            hits.iter().filter(|h| h.kind != HitKind::TitleMention).map(|h| tier(h.kind)).collect();
-        assert!(kinds.windows(2).all(|w| w[0] <= w[1]), "{q}: {kinds:?}");
+    for q in [
+        "工资拖欠",
+        "拖欠劳动者工资",
+        "公司不给加班费怎么办",
+        "房东不退押金",
+        "公证 费用 减免 困难",
+        "合同 仲裁 法院 起诉",
+    ] {
+        let r = s.search(q, 40).unwrap();
+        // The core laws are searched first and the wider corpus after them, each through the
+        // tiers in order; a long title that only mentions the terms is placed after the first
+        // articles.
+        for core in [true, false] {
+            let kinds: Vec<u8> = r
+                .hits
+                .iter()
+                .filter(|h| h.kind != HitKind::TitleMention && h.core == core)
+                .map(|h| tier(h.kind))
+                .collect();
+            assert!(kinds.windows(2).all(|w| w[0] <= w[1]), "{q} (core {core}): {kinds:?}");
+        }
+        // Among articles found by their words, none of the wider corpus before a core law's.
+        let articles: Vec<&kiosk::content::search::Hit> =
+            r.hits.iter().filter(|h| matches!(h.kind, HitKind::Phrase | HitKind::BestOf)).collect();
+        if let Some(first_wider) = articles.iter().position(|h| !h.core) {
+            assert!(articles[first_wider..].iter().all(|h| !h.core), "{q}: core after wider");
+        }
+        // In a query of several terms, what an everyday name means leads only if it also
+        // holds another of the terms.
+        if r.terms.len() >= 2 {
+            for h in r.hits.iter().filter(|h| h.kind == HitKind::Named) {
+                assert!(h.matched_terms >= 2, "{q}: {} {} leads", h.short_name, h.label);
+            }
+        }
     }
     let r = s.search("工资 拖欠", 30).unwrap();
     for h in r.hits.iter().filter(|h| h.kind == HitKind::Phrase) {
@@ -208,6 +235,16 @@ fn judged_set_is_answerable_and_answered() {
         }
     }
     assert!(missing.is_empty(), "answers the corpus does not hold:\n{}", missing.join("\n"));
+    // The held-out set obeys the same rules, and asks nothing the main set asks.
+    let heldout = judged::load_heldout(&support::repo());
+    assert!(heldout.query.len() >= 45, "{} held-out queries", heldout.query.len());
+    let asked: HashSet<&str> = set.query.iter().map(|q| q.q.as_str()).collect();
+    for q in &heldout.query {
+        assert!(judged::KINDS.contains(&q.kind.as_str()), "{}: kind {:?}", q.q, q.kind);
+        assert!(!asked.contains(q.q.as_str()), "{} is in both sets", q.q);
+        assert!((1..=4).contains(&q.answers.len()), "{}: {} answers", q.q, q.answers.len());
+        judged::resolve(&s, q).unwrap_or_else(|e| panic!("held-out: {e}"));
+    }
     if std::env::var_os("JUDGED_MISSES").is_some() {
         for q in &set.query {
             let answers = judged::resolve(&s, q).unwrap();
@@ -235,10 +272,10 @@ fn judged_set_is_answerable_and_answered() {
     for (kind, n, recall, mrr) in &scores {
         println!("{kind:<9} {n:>3} queries  recall@10 {recall:.3}  MRR {mrr:.3}");
     }
-    // Floors just under what this search measures (0.925, 0.801, 0.582; 0.878, 0.576, 0.524
+    // Floors just under what this search measures (0.925, 0.809, 0.599; 0.878, 0.576, 0.524
     // when the set was written): a regression fails here; the goals (1.0, 0.8, 0.7) are the
     // benchmark's to report.
-    let floors = [0.90, 0.77, 0.55];
+    let floors = [0.90, 0.78, 0.58];
     for ((kind, _, recall, _), floor) in scores.iter().zip(floors) {
         assert!(*recall >= floor, "{kind}: recall@10 {recall:.3} fell below {floor}");
     }

@@ -208,13 +208,24 @@ fn handwriting_latency(repo: &std::path::Path) -> anyhow::Result<()> {
 /// query as typed, no lexicon, no question words dropped), and latency over the whole set.
 fn judged_set(repo: &std::path::Path, store: &Store) -> anyhow::Result<()> {
     let set = judged::load(repo);
-    let understood = judged::evaluate(store, &set, |q| store.search(q, LIMIT).unwrap());
-    let literal = judged::evaluate(store, &set, |q| store.search_literal(q, LIMIT).unwrap());
-    println!(
-        "
-judged set ({} queries): recall@10 and MRR, understood vs literal",
-        set.query.len()
-    );
+    judged_scores("judged set", &set, store);
+    // JUDGED_MISSES=1: every query that misses an answer, with where its answers ranked.
+    if std::env::var_os("JUDGED_MISSES").is_some() {
+        print_misses(&set, store)?;
+    }
+    let heldout = judged::load_heldout(repo);
+    judged_scores("held-out set, never tuned on", &heldout, store);
+    if std::env::var_os("HELDOUT_MISSES").is_some() {
+        print_misses(&heldout, store)?;
+    }
+    judged_latency(&set, store)
+}
+
+/// Recall@10 and MRR per kind, understood vs the literal baseline, against the goals.
+fn judged_scores(name: &str, set: &judged::JudgedSet, store: &Store) {
+    let understood = judged::evaluate(store, set, |q| store.search(q, LIMIT).unwrap());
+    let literal = judged::evaluate(store, set, |q| store.search_literal(q, LIMIT).unwrap());
+    println!("\n{name} ({} queries): recall@10 and MRR, understood vs literal", set.query.len());
     println!(
         "{:<9} {:>4}   {:>9} {:>7}   {:>9} {:>7}",
         "kind", "n", "recall", "MRR", "lit. rec", "lit. MRR"
@@ -228,45 +239,51 @@ judged set ({} queries): recall@10 and MRR, understood vs literal",
             if r >= goal_r && m >= goal_m { "met" } else { "NOT met" }
         );
     }
-    // JUDGED_MISSES=1: every query that misses an answer, with where its answers ranked.
-    if std::env::var_os("JUDGED_MISSES").is_some() {
-        for q in &set.query {
-            let answers = judged::resolve(store, q).map_err(anyhow::Error::msg)?;
-            let results = store.search(&q.q, LIMIT)?;
-            let ranked = judged::ranked_articles(store, &results);
-            let (r, _) = judged::score(&answers, &ranked);
-            if r < 1.0 {
-                let at: Vec<String> = answers
-                    .iter()
-                    .zip(&q.answers)
-                    .map(|(a, j)| {
-                        let pos = ranked.iter().position(|x| x == a);
-                        format!(
-                            "{}{}@{}",
-                            j.law,
-                            j.article,
-                            pos.map_or("-".into(), |p| (p + 1).to_string())
-                        )
-                    })
-                    .collect();
-                let top: Vec<String> = results
-                    .hits
-                    .iter()
-                    .take(5)
-                    .map(|h| format!("{}{}", h.short_name, h.label))
-                    .collect();
-                println!(
-                    "miss [{}] {}  terms {:?} also {:?}: {}  | top: {}",
-                    q.kind,
-                    q.q,
-                    results.terms,
-                    results.also,
-                    at.join(" "),
-                    top.join(" ")
-                );
-            }
+}
+
+/// Every query that misses an answer, with where its answers ranked and the top hits.
+fn print_misses(set: &judged::JudgedSet, store: &Store) -> anyhow::Result<()> {
+    for q in &set.query {
+        let answers = judged::resolve(store, q).map_err(anyhow::Error::msg)?;
+        let results = store.search(&q.q, LIMIT)?;
+        let ranked = judged::ranked_articles(store, &results);
+        let (r, _) = judged::score(&answers, &ranked);
+        if r < 1.0 {
+            let at: Vec<String> = answers
+                .iter()
+                .zip(&q.answers)
+                .map(|(a, j)| {
+                    let pos = ranked.iter().position(|x| x == a);
+                    format!(
+                        "{}{}@{}",
+                        j.law,
+                        j.article,
+                        pos.map_or("-".into(), |p| (p + 1).to_string())
+                    )
+                })
+                .collect();
+            let top: Vec<String> = results
+                .hits
+                .iter()
+                .take(5)
+                .map(|h| format!("{}{}", h.short_name, h.label))
+                .collect();
+            println!(
+                "miss [{}] {}  terms {:?} also {:?}: {}  | top: {}",
+                q.kind,
+                q.q,
+                results.terms,
+                results.also,
+                at.join(" "),
+                top.join(" ")
+            );
         }
     }
+    Ok(())
+}
+
+/// Search latency over the main judged set: every query five times.
+fn judged_latency(set: &judged::JudgedSet, store: &Store) -> anyhow::Result<()> {
     let mut lat = Vec::new();
     let mut per_query = vec![Duration::ZERO; set.query.len()];
     for _ in 0..5 {

@@ -375,14 +375,18 @@ fn main() -> Result<()> {
         Command::Search { query, store, limit } => {
             let store = Store::open(&store.unwrap_or(config.data_dir))?;
             let results = store.search(&query.join(" "), limit)?;
+            // What was understood, for a technician writing lexicon entries.
             println!("terms: {}", results.terms.join(" "));
+            println!("also: {}", results.also.join(" "));
+            println!("dropped: {}", results.dropped.join(" "));
             for hit in results.hits {
                 let s = &hit.snippet;
                 println!(
-                    "{}\t{}\t{}\t{}[{}]{}",
+                    "{}\t{}\t{}\t{:?}\t{}[{}]{}",
                     hit.short_name,
                     if hit.label.is_empty() { "-" } else { &hit.label },
                     hit.status.label(),
+                    hit.kind,
                     s.before,
                     s.matched,
                     s.after

@@ -34,8 +34,20 @@ pub const KINDS: [&str; 3] = ["keyword", "everyday", "question"];
 pub const DEPTH: usize = 10;
 
 pub fn load(repo: &Path) -> JudgedSet {
-    let path = repo.join("tests/data/judged-queries.toml");
-    toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    load_file(repo, "judged-queries.toml")
+}
+
+/// The held-out set (`tests/data/judged-queries-heldout.toml`): written blind to the lexicon
+/// and the search, never used to tune them, so it shows whether tuning on the main set carries
+/// over to queries nobody tuned for.
+pub fn load_heldout(repo: &Path) -> JudgedSet {
+    load_file(repo, "judged-queries-heldout.toml")
+}
+
+fn load_file(repo: &Path, name: &str) -> JudgedSet {
+    let path = repo.join("tests/data").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Every answer as (law doc, article number) in `store`; an answer the store does not hold is
