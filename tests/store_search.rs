@@ -246,26 +246,8 @@ fn judged_set_is_answerable_and_answered() {
         judged::resolve(&s, q).unwrap_or_else(|e| panic!("held-out: {e}"));
     }
     if std::env::var_os("JUDGED_MISSES").is_some() {
-        for q in &set.query {
-            let answers = judged::resolve(&s, q).unwrap();
-            let r = s.search(&q.q, 30).unwrap();
-            let ranked = judged::ranked_articles(&s, &r);
-            let (recall, _) = judged::score(&answers, &ranked);
-            if recall < 1.0 {
-                let top: Vec<String> =
-                    r.hits.iter().take(5).map(|h| format!("{}{}", h.short_name, h.label)).collect();
-                println!(
-                    "MISS {} {} {:.2} terms {:?} also {:?} dropped {:?} top {:?} want {:?}",
-                    q.kind,
-                    q.q,
-                    recall,
-                    r.terms,
-                    r.also,
-                    r.dropped,
-                    top,
-                    q.answers.iter().map(|a| format!("{}{}", a.law, a.article)).collect::<Vec<_>>()
-                );
-            }
+        for line in judged::misses(&s, &set, |q| s.search(q, 30).unwrap()) {
+            println!("{line}");
         }
     }
     let scores = judged::evaluate(&s, &set, |q| s.search(q, 30).unwrap());

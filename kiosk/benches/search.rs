@@ -211,12 +211,12 @@ fn judged_set(repo: &std::path::Path, store: &Store) -> anyhow::Result<()> {
     judged_scores("judged set", &set, store);
     // JUDGED_MISSES=1: every query that misses an answer, with where its answers ranked.
     if std::env::var_os("JUDGED_MISSES").is_some() {
-        print_misses(&set, store)?;
+        print_misses(&set, store);
     }
     let heldout = judged::load_heldout(repo);
     judged_scores("held-out set, never tuned on", &heldout, store);
     if std::env::var_os("HELDOUT_MISSES").is_some() {
-        print_misses(&heldout, store)?;
+        print_misses(&heldout, store);
     }
     judged_latency(&set, store)
 }
@@ -242,44 +242,10 @@ fn judged_scores(name: &str, set: &judged::JudgedSet, store: &Store) {
 }
 
 /// Every query that misses an answer, with where its answers ranked and the top hits.
-fn print_misses(set: &judged::JudgedSet, store: &Store) -> anyhow::Result<()> {
-    for q in &set.query {
-        let answers = judged::resolve(store, q).map_err(anyhow::Error::msg)?;
-        let results = store.search(&q.q, LIMIT)?;
-        let ranked = judged::ranked_articles(store, &results);
-        let (r, _) = judged::score(&answers, &ranked);
-        if r < 1.0 {
-            let at: Vec<String> = answers
-                .iter()
-                .zip(&q.answers)
-                .map(|(a, j)| {
-                    let pos = ranked.iter().position(|x| x == a);
-                    format!(
-                        "{}{}@{}",
-                        j.law,
-                        j.article,
-                        pos.map_or("-".into(), |p| (p + 1).to_string())
-                    )
-                })
-                .collect();
-            let top: Vec<String> = results
-                .hits
-                .iter()
-                .take(5)
-                .map(|h| format!("{}{}", h.short_name, h.label))
-                .collect();
-            println!(
-                "miss [{}] {}  terms {:?} also {:?}: {}  | top: {}",
-                q.kind,
-                q.q,
-                results.terms,
-                results.also,
-                at.join(" "),
-                top.join(" ")
-            );
-        }
+fn print_misses(set: &judged::JudgedSet, store: &Store) {
+    for line in judged::misses(store, set, |q| store.search(q, LIMIT).unwrap()) {
+        println!("{line}");
     }
-    Ok(())
 }
 
 /// Search latency over the main judged set: every query five times.

@@ -114,3 +114,47 @@ pub fn evaluate(
         })
         .collect()
 }
+
+/// One line per query that misses an answer: what was understood, where each answer ranked
+/// (`-` when not in the hits) and the top five hits. For tuning by hand (`JUDGED_MISSES=1`).
+pub fn misses(
+    store: &Store,
+    set: &JudgedSet,
+    search: impl Fn(&str) -> SearchResults,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    for q in &set.query {
+        let answers = resolve(store, q).unwrap();
+        let results = search(&q.q);
+        let ranked = ranked_articles(store, &results);
+        if score(&answers, &ranked).0 == 1.0 {
+            continue;
+        }
+        let at: Vec<String> = answers
+            .iter()
+            .zip(&q.answers)
+            .map(|(a, j)| {
+                let pos = ranked.iter().position(|x| x == a);
+                format!(
+                    "{}{}@{}",
+                    j.law,
+                    j.article,
+                    pos.map_or("-".into(), |p| (p + 1).to_string())
+                )
+            })
+            .collect();
+        let top: Vec<String> =
+            results.hits.iter().take(5).map(|h| format!("{}{}", h.short_name, h.label)).collect();
+        lines.push(format!(
+            "miss [{}] {}  terms {:?} also {:?} dropped {:?}: {}  | top: {}",
+            q.kind,
+            q.q,
+            results.terms,
+            results.also,
+            results.dropped,
+            at.join(" "),
+            top.join(" ")
+        ));
+    }
+    lines
+}

@@ -24,7 +24,24 @@ pub fn group_of(status: Status, core: bool, level: &str) -> i64 {
     }
 }
 
+/// The law (doc) an article rowid belongs to: the bits between the group and the block.
+pub fn doc_of(rowid: i64) -> i64 {
+    (rowid >> DOC_SHIFT) & ((1 << (GROUP_SHIFT - DOC_SHIFT)) - 1)
+}
+
 /// Rowid range `[lo, hi)` of a ranking group.
 pub fn group_range(group: i64) -> (i64, i64) {
     (group << GROUP_SHIFT, (group + 1) << GROUP_SHIFT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_of_reads_the_law_back_from_a_rowid() {
+        let rowid = (group_range(3).0) | (1234 << DOC_SHIFT) | 7;
+        assert_eq!(doc_of(rowid), 1234);
+        assert_eq!(doc_of(group_range(0).0 | (1 << DOC_SHIFT)), 1);
+    }
 }

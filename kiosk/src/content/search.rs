@@ -35,7 +35,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::law::{Status, STATUS_ORDER_SQL};
 use super::query::{segment, Understood};
-use super::ranking::{group_range, DOC_SHIFT, GROUP_COUNT, GROUP_SHIFT};
+use super::ranking::{doc_of, group_range, GROUP_COUNT, GROUP_SHIFT};
 use super::store::DOC_RANGE;
 use super::tokenize::{term_query_with, TermQuery};
 
@@ -257,12 +257,14 @@ pub(crate) fn search(
                     &seen,
                     &queries,
                 )?;
-                take(&mut tiers, rows, HitKind::Phrase, &mut seen, &mut room, &mut found);
+                found += rows.len();
+                take(&mut tiers, rows, HitKind::Phrase, &mut seen, &mut room);
             }
         }
         let rows =
             ranked_rowids(conn, bi.as_deref(), uni.as_deref(), ranges, room, &seen, &queries)?;
-        take(&mut tiers, rows, HitKind::Phrase, &mut seen, &mut room, &mut found);
+        found += rows.len();
+        take(&mut tiers, rows, HitKind::Phrase, &mut seen, &mut room);
         // When that finds little: articles holding some of the terms, with the situation's
         // other key articles weighed among them.
         if room > 0 && found < BEST_OF_BELOW {
@@ -272,13 +274,13 @@ pub(crate) fn search(
                 topic_some.iter().copied().filter(|r| (lo..hi).contains(r)).collect();
             let scope = BestOfScope { lo, hi, articles, topic: &topic };
             let rows = best_of_rowids(conn, &queries, &scope, room, &seen)?;
-            take(&mut tiers, rows, HitKind::BestOf, &mut seen, &mut room, &mut 0);
+            take(&mut tiers, rows, HitKind::BestOf, &mut seen, &mut room);
         }
     }
     // Named articles the best-of tier did not run for still close the article tiers.
     named_aside.retain(|r| !seen.contains(r));
     named_aside.truncate(room);
-    take(&mut tiers, named_aside, HitKind::BestOf, &mut seen, &mut room, &mut 0);
+    take(&mut tiers, named_aside, HitKind::BestOf, &mut seen, &mut room);
     // One term the index has too few of (工资拖欠): its words anywhere in the article
     // (拖欠劳动者工资). Words, not characters: a query of every character of 敏感个人信息 ranks
     // thousands of articles and finds noise.
@@ -331,18 +333,16 @@ fn named_rowids(conn: &Connection, articles: &[(i64, i64)], limit: usize) -> Res
     Ok(out)
 }
 
-/// Moves a tier's rowids onto the page: marks them seen, spends room, counts them as found.
+/// Moves a tier's rowids onto the page: marks them seen and spends room.
 fn take(
     tiers: &mut Vec<(i64, HitKind)>,
     rows: Vec<i64>,
     kind: HitKind,
     seen: &mut HashSet<i64>,
     room: &mut usize,
-    found: &mut usize,
 ) {
     seen.extend(rows.iter().copied());
     *room -= rows.len();
-    *found += rows.len();
     tiers.extend(rows.into_iter().map(|r| (r, kind)));
 }
 
@@ -410,9 +410,8 @@ fn best_of_rowids(
     // lawyers whether or not it repeats 律师, so a question about a lawyer and a complaint
     // meets 律师法's article on complaints before another law's.
     for (r, bits) in held.iter_mut() {
-        let doc = (r >> DOC_SHIFT) & ((1 << (GROUP_SHIFT - DOC_SHIFT)) - 1);
         for (i, docs) in &in_title {
-            if docs.contains(&doc) {
+            if docs.contains(&doc_of(*r)) {
                 *bits |= 1 << i;
             }
         }
@@ -585,7 +584,7 @@ fn by_relevance(conn: &Connection, rowids: Vec<i64>, queries: &[TermQuery]) -> R
     // [`INTRODUCED_FROM_USES`] times.
     let mut uses: std::collections::HashMap<i64, (i64, usize)> = Default::default();
     for r in &rowids {
-        let e = uses.entry(r >> DOC_SHIFT).or_insert((*r, 0));
+        let e = uses.entry(doc_of(*r)).or_insert((*r, 0));
         e.0 = e.0.min(*r);
         e.1 += 1;
     }
