@@ -391,6 +391,21 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Sweeps what a killed install left behind (see [`sweep_generations`]), unless an install
+    /// is running: an update check that finds nothing new still tidies the disk.
+    pub fn sweep(data_dir: &Path) -> Result<()> {
+        let generations = data_dir.join("generations");
+        if !generations.is_dir() {
+            return Ok(());
+        }
+        let lock = std::fs::File::create(data_dir.join("install.lock"))?;
+        if lock.try_lock().is_err() {
+            return Ok(()); // the running install sweeps when it starts and cleans when it ends
+        }
+        let current = std::fs::read_link(data_dir.join("current")).ok().map(|t| data_dir.join(t));
+        sweep_generations(&generations, current.as_deref()).map(|_| ())
+    }
+
     /// Switches back to the generation kept from before the last install (a technician's
     /// undo). Returns the content version now current. The generation left stays, so a second
     /// rollback undoes the first.
@@ -438,7 +453,7 @@ fn new_generation(
 
     let generations = data_dir.join("generations");
     let current = std::fs::read_link(data_dir.join("current")).ok().map(|t| data_dir.join(t));
-    let next = sweep_and_next_generation(&generations, current.as_deref())?;
+    let next = sweep_generations(&generations, current.as_deref())?;
     let building = generations.join(format!("gen-{next:06}.partial"));
     std::fs::create_dir_all(&building)?;
     let report = match build(&building, current.as_deref(), next) {
@@ -658,18 +673,30 @@ fn read_info(conn: &Connection) -> Result<StoreInfo> {
     })
 }
 
-/// Removes half-built generations left by a crash; returns the next generation number.
-fn sweep_and_next_generation(generations: &Path, current: Option<&Path>) -> Result<u64> {
-    let mut highest = 0;
+/// Removes what a crash left in `generations/` and returns the next generation number.
+///
+/// A kill during a build leaves a `.partial` directory; a kill between the switch and the
+/// clean-up after it leaves a generation older than the one kept for roll-back. Both go. What
+/// stays is `current` and the newest other whole generation: the one a roll-back returns to
+/// (after a roll-back, that is the newer generation it left, so a second roll-back undoes it).
+fn sweep_generations(generations: &Path, current: Option<&Path>) -> Result<u64> {
+    let current_name = current.and_then(|c| c.file_name()).map(|n| n.to_owned());
+    let mut whole = Vec::new();
     for entry in std::fs::read_dir(generations)? {
         let p = entry?.path();
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
         if name.ends_with(".partial") {
             std::fs::remove_dir_all(&p).with_context(|| format!("sweeping {}", p.display()))?;
-            continue;
+        } else if let Some(n) = name.strip_prefix("gen-").and_then(|n| n.parse::<u64>().ok()) {
+            whole.push((n, p));
         }
-        if let Some(n) = name.strip_prefix("gen-").and_then(|n| n.parse::<u64>().ok()) {
-            highest = highest.max(n);
+    }
+    let highest = whole.iter().map(|(n, _)| *n).max().unwrap_or(0);
+    let is_current = |p: &Path| p.file_name().is_some_and(|n| Some(n) == current_name.as_deref());
+    let kept = whole.iter().filter(|(_, p)| !is_current(p)).map(|(n, _)| *n).max();
+    for (n, p) in &whole {
+        if !is_current(p) && Some(*n) != kept {
+            std::fs::remove_dir_all(p).with_context(|| format!("sweeping {}", p.display()))?;
         }
     }
     if let Some(cur) = current {
@@ -896,5 +923,37 @@ mod tests {
             let (doc, status, core, level, base) = row.unwrap();
             assert_eq!(base, law_base(status, core, &level, doc), "{status:?} {core} {level}");
         }
+    }
+
+    /// A kill between the switch and the clean-up leaves three generations; a kill in a build
+    /// leaves a `.partial`. The sweep keeps `current` and the one a roll-back returns to.
+    #[test]
+    fn the_sweep_keeps_current_and_the_roll_back_generation() {
+        let tmp = tempfile::tempdir().unwrap();
+        let gens = tmp.path().join("generations");
+        let make = |name: &str| {
+            std::fs::create_dir_all(gens.join(name)).unwrap();
+            std::fs::write(gens.join(name).join("content.db"), b"").unwrap();
+        };
+        let names = || {
+            let mut v: Vec<String> = std::fs::read_dir(&gens)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        for g in ["gen-000001", "gen-000002", "gen-000003", "gen-000004.partial"] {
+            make(g);
+        }
+        let next = sweep_generations(&gens, Some(&gens.join("gen-000003"))).unwrap();
+        assert_eq!(next, 4);
+        assert_eq!(names(), ["gen-000002", "gen-000003"]);
+        // After a roll-back `current` is the older one; the newer one stays for the undo.
+        let next = sweep_generations(&gens, Some(&gens.join("gen-000002"))).unwrap();
+        assert_eq!((next, names()), (4, vec!["gen-000002".to_owned(), "gen-000003".to_owned()]));
+        // A current generation without its database is refused, not built upon.
+        std::fs::remove_file(gens.join("gen-000003/content.db")).unwrap();
+        assert!(sweep_generations(&gens, Some(&gens.join("gen-000003"))).is_err());
     }
 }

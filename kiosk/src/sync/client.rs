@@ -270,6 +270,9 @@ async fn check_and_apply(
     let head_file = targets_dir.join(&head_target.sha256);
     if current.as_ref().is_some_and(|s| s.info().content_version == head.content_version) {
         download::clear(&targets_dir, std::slice::from_ref(&head_file))?;
+        // A kill after the last switch may have left an old generation: nothing new to
+        // install, so tidy it now rather than at the next release.
+        Store::sweep(data_dir)?;
         prune_meta_cache(&meta_cache, &repo);
         return Ok(UpdateReport {
             outcome: Outcome::UpToDate(head.content_version),
