@@ -235,15 +235,17 @@ fn judged_set_is_answerable_and_answered() {
         }
     }
     assert!(missing.is_empty(), "answers the corpus does not hold:\n{}", missing.join("\n"));
-    // The held-out set obeys the same rules, and asks nothing the main set asks.
+    // The held-out sets obey the same rules, and ask nothing another set asks.
     let heldout = judged::load_heldout(&support::repo());
-    assert!(heldout.query.len() >= 45, "{} held-out queries", heldout.query.len());
-    let asked: HashSet<&str> = set.query.iter().map(|q| q.q.as_str()).collect();
-    for q in &heldout.query {
-        assert!(judged::KINDS.contains(&q.kind.as_str()), "{}: kind {:?}", q.q, q.kind);
-        assert!(!asked.contains(q.q.as_str()), "{} is in both sets", q.q);
-        assert!((1..=4).contains(&q.answers.len()), "{}: {} answers", q.q, q.answers.len());
-        judged::resolve(&s, q).unwrap_or_else(|e| panic!("held-out: {e}"));
+    let mut asked: HashSet<&str> = set.query.iter().map(|q| q.q.as_str()).collect();
+    for (name, held) in &heldout {
+        assert!(held.query.len() >= 45, "{name}: {} queries", held.query.len());
+        for q in &held.query {
+            assert!(judged::KINDS.contains(&q.kind.as_str()), "{}: kind {:?}", q.q, q.kind);
+            assert!(asked.insert(q.q.as_str()), "{name}: {} is asked in another set too", q.q);
+            assert!((1..=4).contains(&q.answers.len()), "{}: {} answers", q.q, q.answers.len());
+            judged::resolve(&s, q).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
     }
     if std::env::var_os("JUDGED_MISSES").is_some() {
         for line in judged::misses(&s, &set, |q| s.search(q, 30).unwrap()) {
@@ -254,10 +256,10 @@ fn judged_set_is_answerable_and_answered() {
     for (kind, n, recall, mrr) in &scores {
         println!("{kind:<9} {n:>3} queries  recall@10 {recall:.3}  MRR {mrr:.3}");
     }
-    // Floors just under what this search measures (0.918, 0.809, 0.599; 0.878, 0.576, 0.524
+    // Floors just under what this search measures (0.918, 0.809, 0.689; 0.878, 0.576, 0.524
     // when the set was written): a regression fails here; the goals (1.0, 0.8, 0.7) are the
     // benchmark's to report.
-    let floors = [0.90, 0.78, 0.58];
+    let floors = [0.90, 0.78, 0.65];
     for ((kind, _, recall, _), floor) in scores.iter().zip(floors) {
         assert!(*recall >= floor, "{kind}: recall@10 {recall:.3} fell below {floor}");
     }
@@ -319,4 +321,40 @@ fn an_old_generation_is_reindexed() {
         new.blocks(doc).unwrap().len(),
         Store::open(support::demo_store()).unwrap().blocks(doc).unwrap().len()
     );
+}
+
+/// The lexicon's rules (`content/lexicon/README.md`): each term is a word the statutes print —
+/// it occurs in an in-force law the kiosk ships — it differs from the entry's `say` words, and
+/// an entry has at most three. A term no shipped law holds would widen nothing on a hall kiosk.
+#[test]
+fn lexicon_terms_are_words_the_shipped_statutes_print() {
+    let repo = support::repo();
+    let mut in_force = String::new();
+    for entry in std::fs::read_dir(repo.join("content/laws")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "jsonl") {
+            for line in std::fs::read_to_string(&path).unwrap().lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                if v["status"] == "有效" {
+                    in_force.push_str(&v.to_string());
+                }
+            }
+        }
+    }
+    let groups = kiosk::content::hall::everyday::load_dir(&repo.join("content/lexicon")).unwrap();
+    let mut broken = Vec::new();
+    for e in groups.iter().flat_map(|g| &g.entries) {
+        if e.terms.len() > 3 {
+            broken.push(format!("{:?}: {} terms", e.say, e.terms.len()));
+        }
+        for t in &e.terms {
+            if e.say.contains(t) {
+                broken.push(format!("{:?}: {t} is also a say word", e.say));
+            }
+            if !in_force.contains(t.as_str()) {
+                broken.push(format!("{:?}: no in-force law in content/laws prints {t}", e.say));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "lexicon entries break the rules:\n{}", broken.join("\n"));
 }

@@ -113,6 +113,26 @@ pub fn term_query_with(term: &str, alternatives: &[&str]) -> Option<TermQuery> {
     if term_runs.is_empty() {
         return None;
     }
+    // A resident's one-character word the lexicon knows (赔 → 赔偿) is searched by what it
+    // means: the character alone is in a good part of the corpus and says little.
+    if matches!(term_runs.as_slice(), [Run::Cjk(cs)] if cs.len() == 1) {
+        let meant: Vec<Vec<char>> = alternatives
+            .iter()
+            .filter_map(|alt| match runs(alt).as_slice() {
+                [Run::Cjk(cs)] if cs.len() >= 2 => Some(cs.clone()),
+                _ => None,
+            })
+            .collect();
+        if !meant.is_empty() {
+            let any: Vec<String> = meant.iter().map(|cs| bigram_phrase(cs)).collect();
+            return Some(TermQuery {
+                texts: meant.iter().map(|cs| cs.iter().collect()).collect(),
+                bigram_expr: Some(format!("({})", any.join(" OR "))),
+                unigram_expr: None,
+                chars: Vec::new(),
+            });
+        }
+    }
     let mut phrases = Vec::new();
     let mut singles = Vec::new();
     let mut chars = Vec::new();
@@ -193,5 +213,9 @@ mod tests {
         let wage = term_query_with("工资", &["劳动报酬"]).unwrap();
         assert_eq!(wage.bigram_expr.as_deref(), Some("(\"工资\" OR \"劳动 动报 报酬\")"));
         assert_eq!(wage.texts, vec!["工资", "劳动报酬"]);
+        // A one-character word with a meaning is searched by the meaning alone.
+        let pay = term_query_with("赔", &["赔偿", "损害赔偿"]).unwrap();
+        assert_eq!(pay.bigram_expr.as_deref(), Some("(\"赔偿\" OR \"损害 害赔 赔偿\")"));
+        assert_eq!((pay.texts, pay.unigram_expr), (vec!["赔偿".into(), "损害赔偿".into()], None));
     }
 }

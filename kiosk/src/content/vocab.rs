@@ -89,7 +89,8 @@ pub fn rebuild(tx: &Transaction, hall: &HallContent) -> Result<()> {
                     None => tracing::warn!(law = %r.law, "lexicon article not in this store"),
                 }
             }
-            for w in e.say.iter().filter(|w| fits(w)) {
+            // A say word may be one character (赔); the lexicon check bounds its length.
+            for w in &e.say {
                 let row = rows.entry(w.clone()).or_default();
                 row.terms.extend(e.terms.iter().cloned());
                 row.articles.extend(articles.iter().copied());

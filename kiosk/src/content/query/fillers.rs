@@ -19,9 +19,31 @@ const FILLERS: &[&str] = &[
     // When and how often, as a question tells its story (当时没说啥时候还).
     "时候", "当时", "啥时候", "什么时候", "到时候", "那时", "那时候", "之前", "以后", "后来", "老是", "总是",
     "一定", "非要", "直接", "其实", "比如", "行不行", "对不对", "好不好",
-    // The other side of a dispute is who the question is against, not what it is about.
-    "对方",
+    // The other side of a dispute is who the question is against, not what it is about; a
+    // friend or a relative is who it happened with, and no statute names them (朋友借钱不还).
+    "对方", "朋友", "亲戚", "熟人", "同事",
+    // When it happened and how the resident feels about it: the story, not the matter.
+    "天天", "每天", "马上", "立刻", "突然", "今天", "明天", "昨天", "觉得", "感觉", "有人", "该不该",
+    "好好", "怎么弄", "怎么搞", "家里",
 ];
+
+/// Digits and numerals an amount or a count starts with (三个, 五万块, 一分钱, 好几万).
+const NUMERALS: &str = "0123456789零〇一二两三四五六七八九十百千万几";
+/// What may follow them in an amount: measure words and money. Not 年/月/天 (a period can be
+/// the matter: 三年), not 倍 (十倍 is the statute's word), not 审/包/方 (一审, 三包, 一方).
+const MEASURES: &str = "个岁块元分钱万千百十多来次件套间亩斤米周号";
+
+/// Whether `word` is an amount or a count (三个, 一岁, 五万块, 一分钱, 好几万): how much it
+/// was matters to the resident, but no article is found by it.
+pub fn is_amount(word: &str) -> bool {
+    let rest = word.strip_prefix("好几").unwrap_or(word);
+    let mut chars = rest.chars();
+    let starts = rest.len() < word.len() || chars.next().is_some_and(|c| NUMERALS.contains(c));
+    starts
+        && !rest.is_empty()
+        && word.chars().count() >= 2
+        && chars.all(|c| NUMERALS.contains(c) || MEASURES.contains(c))
+}
 
 /// Whether `word` only carries the question, not its subject.
 pub fn is_filler(word: &str) -> bool {
@@ -36,5 +58,16 @@ mod tests {
             assert!(!super::is_filler(w), "{w}");
         }
         assert!(super::is_filler("怎么办") && super::is_filler("吗"));
+    }
+
+    #[test]
+    fn amounts_are_told_from_statute_numbers() {
+        for w in ["三个", "一岁", "五万块", "一分钱", "好几万", "200元", "两次"] {
+            assert!(super::is_amount(w), "{w}");
+        }
+        for w in ["十倍", "三年", "一审", "三包", "一方", "好几年", "工资", "一", "好几"]
+        {
+            assert!(!super::is_amount(w), "{w}");
+        }
     }
 }

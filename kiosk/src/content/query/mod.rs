@@ -96,7 +96,7 @@ pub fn understand(pieces: &[&str], vocab: &dyn Vocabulary) -> Result<Understood>
     for piece in pieces {
         // A character picked or typed on its own (税, 房) was meant.
         if piece.trim().chars().count() == 1 && !piece.trim().is_ascii() {
-            out.add_term(piece.trim(), None);
+            out.add_term(piece.trim(), vocab.phrase(piece.trim()));
             continue;
         }
         for run in runs(piece) {
@@ -189,10 +189,12 @@ fn segment_rest(
         return;
     }
     for word in segment::words(rest) {
-        if fillers::is_filler(word) {
+        if fillers::is_filler(word) || fillers::is_amount(word) {
             out.dropped.push(word.to_owned());
             run.end(out);
-        } else if word.chars().count() == 1 {
+        } else if word.chars().count() == 1 && vocab.phrase(word).is_none() {
+            // Mostly grammar; a resident's one-character verb the lexicon knows (赔 → 赔偿)
+            // is a term like any other.
             singles.push(word.to_owned());
             run.end(out);
         } else {
@@ -236,6 +238,7 @@ mod tests {
             },
         );
         m.insert("劳动合同法".into(), PhraseInfo::default());
+        m.insert("赔".into(), terms(&["赔偿"]));
         Fixed(m)
     }
 
@@ -277,5 +280,15 @@ mod tests {
         let u = understand(&["离婚房子给谁"], &vocab()).unwrap();
         assert_eq!(texts(&u), ["离婚", "房子"]);
         assert_eq!(u.dropped, ["给", "谁"]);
+    }
+
+    #[test]
+    fn a_one_character_verb_the_lexicon_knows_is_a_term() {
+        let u = understand(&["公司不给加班费谁来赔"], &vocab()).unwrap();
+        assert_eq!(texts(&u), ["公司", "加班费", "赔"]);
+        assert_eq!(u.terms[2].alternatives, ["赔偿"]);
+        assert!(!u.dropped.contains(&"赔".to_owned()));
+        assert_eq!(texts(&understand(&["赔"], &vocab()).unwrap()), ["赔"]);
+        assert_eq!(understand(&["赔"], &vocab()).unwrap().terms[0].alternatives, ["赔偿"]);
     }
 }
