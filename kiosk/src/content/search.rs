@@ -28,7 +28,7 @@
 //! first among them, and amended and repealed texts last. Article rowids are allocated per
 //! group, so a group is a rowid range and each query stops as soon as the page is full.
 //!
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -162,9 +162,12 @@ pub(crate) fn split_query(query: &str) -> Vec<&str> {
     query.split(|c: char| c.is_whitespace() || c == '\u{3000}').filter(|t| !t.is_empty()).collect()
 }
 
+/// `rowids` holds the rowid of articles the vocabulary names, (law doc, article number) →
+/// rowid, as the vocabulary recorded them at install; one missing is looked up.
 pub(crate) fn search(
     conn: &Connection,
     understood: Understood,
+    rowids: &HashMap<(i64, i64), i64>,
     limit: usize,
 ) -> Result<SearchResults> {
     let queries: Vec<TermQuery> = understood
@@ -186,7 +189,7 @@ pub(crate) fn search(
         return Ok(results);
     }
     let mut seen = HashSet::new();
-    let mut named = named_rowids(conn, &understood.articles, limit)?;
+    let mut named = named_rowids(conn, &understood.articles, rowids, limit)?;
     // What an everyday name usually means leads when it is the query, or when the article also
     // holds another of the query's words; otherwise (交社保 in 公司不给交社保，我辞职能拿补偿吗
     // names 社会保险法's articles on paying in, not on quitting) it is weighed with the best of.
@@ -214,7 +217,7 @@ pub(crate) fn search(
     // is built only to be cut off below them.
     let mut room = limit - named.len() - title.len() - mentions.len();
     // A life situation's key articles that hold every term lead: they were chosen for it.
-    let mut topic = named_rowids(conn, &understood.topic_articles, usize::MAX)?;
+    let mut topic = named_rowids(conn, &understood.topic_articles, rowids, usize::MAX)?;
     topic.retain(|r| !seen.contains(r));
     // Only the count of terms held is needed here: the texts, not whole hits with snippets.
     let texts = texts_of(conn, &topic)?;
@@ -319,16 +322,24 @@ fn title_leads(hit: &Hit, terms: &[String]) -> bool {
     hit.core || typed as f64 >= TITLE_LEADS_FROM * name.chars().count() as f64
 }
 
-/// Article rowids of (law doc, article number) pairs, in the given order.
-fn named_rowids(conn: &Connection, articles: &[(i64, i64)], limit: usize) -> Result<Vec<i64>> {
+/// Article rowids of (law doc, article number) pairs, in the given order: as the vocabulary
+/// recorded them, else found in the law's rows.
+fn named_rowids(
+    conn: &Connection,
+    articles: &[(i64, i64)],
+    known: &HashMap<(i64, i64), i64>,
+    limit: usize,
+) -> Result<Vec<i64>> {
     let mut st = conn.prepare_cached(&format!(
         "SELECT id FROM blocks WHERE {DOC_RANGE} AND kind = 1 AND number = ?2 ORDER BY id LIMIT 1"
     ))?;
     let mut out = Vec::new();
     for (doc, number) in articles.iter().take(limit) {
-        if let Some(rowid) = st.query_row(params![doc, number], |r| r.get(0)).optional()? {
-            out.push(rowid);
-        }
+        let rowid = match known.get(&(*doc, *number)) {
+            Some(r) => Some(*r),
+            None => st.query_row(params![doc, number], |r| r.get(0)).optional()?,
+        };
+        out.extend(rowid);
     }
     Ok(out)
 }

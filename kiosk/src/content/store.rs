@@ -326,13 +326,14 @@ impl Store {
                 Ok(query::QueryTerm { text, alternatives: Vec::new() })
             })
             .collect::<Result<_>>()?;
-        search::search(&self.conn, query::Understood { terms, ..Default::default() }, limit)
+        let understood = query::Understood { terms, ..Default::default() };
+        search::search(&self.conn, understood, &HashMap::new(), limit)
     }
 
     /// Searches pieces already apart (the search screen keeps what the resident picked as a list).
     pub fn search_terms(&self, pieces: &[&str], limit: usize) -> Result<SearchResults> {
         let understood = query::understand(pieces, &VocabView { store: self })?;
-        search::search(&self.conn, understood, limit)
+        search::search(&self.conn, understood, self.vocab().rowids(), limit)
     }
 
     /// Words from the corpus whose pinyin (full or initials) starts with `letters`.
