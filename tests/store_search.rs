@@ -336,7 +336,7 @@ fn lexicon_terms_are_words_the_shipped_statutes_print() {
             for line in std::fs::read_to_string(&path).unwrap().lines() {
                 let v: serde_json::Value = serde_json::from_str(line).unwrap();
                 if v["status"] == "有效" {
-                    in_force.push_str(&v.to_string());
+                    in_force.push_str(line);
                 }
             }
         }

@@ -232,8 +232,7 @@ impl Store {
 
     /// True when an install has switched `current` since this store was opened.
     pub fn is_stale(&self, data_dir: &Path) -> bool {
-        std::fs::read_link(data_dir.join("current")).map(|t| data_dir.join(t)).ok().as_deref()
-            != Some(self.generation_dir.as_path())
+        current_generation(data_dir).as_deref() != Some(self.generation_dir.as_path())
     }
 
     /// The open generation's SQLite file, for read-only inspection (tests, benchmarks): the
@@ -403,8 +402,7 @@ impl Store {
         if lock.try_lock().is_err() {
             return Ok(()); // the running install sweeps when it starts and cleans when it ends
         }
-        let current = std::fs::read_link(data_dir.join("current")).ok().map(|t| data_dir.join(t));
-        sweep_generations(&generations, current.as_deref()).map(|_| ())
+        sweep_generations(&generations, current_generation(data_dir).as_deref()).map(|_| ())
     }
 
     /// Switches back to the generation kept from before the last install (a technician's
@@ -453,7 +451,7 @@ fn new_generation(
     lock.lock().context("waiting for another install to finish")?;
 
     let generations = data_dir.join("generations");
-    let current = std::fs::read_link(data_dir.join("current")).ok().map(|t| data_dir.join(t));
+    let current = current_generation(data_dir);
     let next = sweep_generations(&generations, current.as_deref())?;
     let building = generations.join(format!("gen-{next:06}.partial"));
     std::fs::create_dir_all(&building)?;
@@ -672,6 +670,11 @@ fn read_info(conn: &Connection) -> Result<StoreInfo> {
         law_count,
         article_count,
     })
+}
+
+/// The generation directory `current` points at, if any.
+fn current_generation(data_dir: &Path) -> Option<std::path::PathBuf> {
+    std::fs::read_link(data_dir.join("current")).ok().map(|t| data_dir.join(t))
 }
 
 /// Removes what a crash left in `generations/` and returns the next generation number.
