@@ -3,7 +3,7 @@
 
 mod support;
 
-use kiosk::content::hall::legal_aid::{self, Answers, Outcome, Question};
+use kiosk::content::hall::legal_aid::{self, Answers, Outcome, Question, Reply};
 use kiosk::content::hall::points::{distance_label, distance_m, nearest};
 use kiosk::content::hall::{guides, HallContent};
 use kiosk::content::{source::ContentSource, Store};
@@ -142,47 +142,101 @@ fn the_schematic_map_keeps_every_county_where_it_is() {
 
 #[test]
 fn legal_aid_quick_check_follows_the_statute() {
+    use Reply::{No, NotSure, Yes};
     // Wages (第三十一条(五)) + income below the line → likely.
     let mut a = Answers { matter: Some(0), ..Default::default() };
     assert_eq!(legal_aid::next_question(&a), Some(Question::NoMeansTest));
-    a.no_means_test = Some(false);
+    a.no_means_test = Some(No);
     assert_eq!(legal_aid::next_question(&a), Some(Question::ExemptGroup));
-    a.exempt_group = Some(false);
+    a.exempt_group = Some(No);
     assert_eq!(legal_aid::next_question(&a), Some(Question::Income));
-    a.income_below_line = Some(true);
+    a.income_below_line = Some(Yes);
     assert_eq!(legal_aid::next_question(&a), None);
-    assert_eq!(legal_aid::verdict(&a).outcome, Outcome::Likely);
+    let v = legal_aid::verdict(&a);
+    assert_eq!(v.outcome, Outcome::Likely);
+    let articles: Vec<u32> = v.basis.iter().map(|b| b.number).collect();
+    assert_eq!(articles, [31, 32, 42]);
+    assert_eq!(v.basis[0].label, "第三十一条\n可申请的事项");
     // Above the line: unlikely, and the resident is pointed to free consultation.
-    a.income_below_line = Some(false);
+    a.income_below_line = Some(No);
     let v = legal_aid::verdict(&a);
     assert_eq!(v.outcome, Outcome::Unlikely);
     assert!(v.next_steps.iter().any(|s| s.contains("法律咨询")));
-    // 家暴 victim (第三十二条): no income question at all.
+    // 不清楚 about the income: the window checks it against the province's line.
+    a.income_below_line = Some(NotSure);
+    let v = legal_aid::verdict(&a);
+    assert_eq!(v.outcome, Outcome::AskWindow);
+    assert!(v.reasons.iter().any(|r| r.contains("第三十四条")), "{:?}", v.reasons);
+    // 家暴 victim (第三十二条): no income question at all, and the reason names the cases.
     let b = Answers {
         matter: Some(legal_aid::OTHER_MATTER),
-        no_means_test: Some(true),
+        no_means_test: Some(Yes),
         ..Default::default()
     };
     assert_eq!(legal_aid::next_question(&b), None);
-    assert_eq!(legal_aid::verdict(&b).outcome, Outcome::Likely);
-    // A 第四十二条 group skips the means check.
+    let v = legal_aid::verdict(&b);
+    assert_eq!(v.outcome, Outcome::Likely);
+    assert!(v.reasons.iter().any(|r| r.contains("家庭暴力") && r.contains("第三十二条")));
+    // 不清楚 asks on, as 不是 does; a 第四十二条 group then skips the means check, and the
+    // reason says who the group is rather than citing the article alone.
     let c = Answers {
         matter: Some(2),
-        no_means_test: Some(false),
-        exempt_group: Some(true),
+        no_means_test: Some(NotSure),
+        exempt_group: Some(Yes),
         ..Default::default()
     };
     assert_eq!(legal_aid::next_question(&c), None);
-    assert_eq!(legal_aid::verdict(&c).outcome, Outcome::Likely);
+    let v = legal_aid::verdict(&c);
+    assert_eq!(v.outcome, Outcome::Likely);
+    let exempt = v.reasons.iter().find(|r| r.contains("第四十二条")).expect("a 第四十二条 reason");
+    assert!(exempt.contains("进城务工人员") && exempt.contains("优抚对象"), "{exempt}");
     // An unlisted matter with low income: the window decides.
     let d = Answers {
         matter: Some(legal_aid::OTHER_MATTER),
-        no_means_test: Some(false),
-        exempt_group: Some(false),
-        income_below_line: Some(true),
+        no_means_test: Some(No),
+        exempt_group: Some(No),
+        income_below_line: Some(Yes),
+        ..Default::default()
     };
     assert_eq!(legal_aid::verdict(&d).outcome, Outcome::AskWindow);
     // Without a published line the question says where the line is.
     assert!(Question::Income.prompt(None).question.contains("以窗口公示为准"));
     assert!(Question::Income.prompt(Some(1200)).question.contains("1200"));
+}
+
+#[test]
+fn legal_aid_check_covers_criminal_defence_and_victims() {
+    // 第二十四条: the accused or a relative may apply whatever their income; one question only,
+    // whether 第二十五条 makes the court, procuratorate or police find the lawyer.
+    let mut a = Answers { matter: Some(legal_aid::CRIMINAL_DEFENCE), ..Default::default() };
+    assert!(legal_aid::MATTERS[legal_aid::CRIMINAL_DEFENCE].contains("没有请律师"));
+    assert_eq!(legal_aid::next_question(&a), Some(Question::MandatoryDefence));
+    let prompt = Question::MandatoryDefence.prompt(None);
+    assert!(prompt.cases.iter().any(|c| c.contains("无期徒刑")), "{prompt:?}");
+    a.mandatory_defence = Some(Reply::No);
+    assert_eq!(legal_aid::next_question(&a), None);
+    let v = legal_aid::verdict(&a);
+    assert_eq!(v.outcome, Outcome::Likely);
+    assert!(v.reasons.iter().any(|r| r.contains("第二十四条")));
+    assert!(!v.reasons.iter().any(|r| r.contains("第二十五条")));
+    assert_eq!(v.basis.iter().map(|b| b.number).collect::<Vec<_>>(), [24, 25]);
+    a.mandatory_defence = Some(Reply::Yes);
+    let v = legal_aid::verdict(&a);
+    assert_eq!(v.headline, "办案机关应当通知指派律师");
+    assert!(v.reasons.iter().any(|r| r.contains("第二十五条")));
+    // Unsure: both rules are explained.
+    a.mandatory_defence = Some(Reply::NotSure);
+    let v = legal_aid::verdict(&a);
+    assert!(v.reasons.iter().any(|r| r.contains("第二十五条")));
+    assert!(v.reasons.iter().any(|r| r.contains("第二十四条")));
+    // 第二十九条: a victim's representation depends on means, like a civil matter.
+    let mut b = Answers { matter: Some(legal_aid::CRIME_VICTIM), ..Default::default() };
+    assert_eq!(legal_aid::next_question(&b), Some(Question::NoMeansTest));
+    b.no_means_test = Some(Reply::No);
+    b.exempt_group = Some(Reply::No);
+    b.income_below_line = Some(Reply::Yes);
+    let v = legal_aid::verdict(&b);
+    assert_eq!(v.outcome, Outcome::Likely);
+    assert!(v.reasons[0].contains("第二十九条"), "{:?}", v.reasons);
+    assert_eq!(v.basis[0].number, 29);
 }

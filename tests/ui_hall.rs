@@ -104,6 +104,21 @@ fn hall_screens() {
     let job = readout(&decode(&printer.jobs.lock().unwrap()[0].bytes).unwrap());
     assert_eq!(job.lines[2], "A001");
     assert!(speech.said()[0].contains("A 零零一号"));
+    // The page points to the slot, counts down, and returns home by itself: the next resident
+    // does not find this ticket.
+    assert!(ElementHandle::find_by_accessible_label(w, "↓ 请从屏幕下方的出票口取走号票 ↓")
+        .next()
+        .is_some());
+    assert_eq!(q.get_return_secs(), 20);
+    for _ in 0..19 {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1000));
+    }
+    assert_eq!(w.global::<Nav>().get_page(), Page::Ticket);
+    assert_eq!(q.get_return_secs(), 1);
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1000));
+    assert_eq!(w.global::<Nav>().get_page(), Page::Home);
+    assert_eq!(q.get_code(), "", "the ticket is forgotten");
+    assert_eq!(q.get_return_secs(), 0);
     // A second resident, priority lane: the screen says nobody is ahead (priority goes first).
     w.global::<Nav>().invoke_home();
     tap(w, "取号排队");
@@ -135,10 +150,24 @@ fn hall_screens() {
     assert_eq!(m.get_rows().row_data(0).unwrap().name, "榆林市公共法律服务中心（示例）");
     m.invoke_set_filter("公证".into());
     let rows = m.get_rows();
-    assert!(rows.row_count() > 0 && rows.iter().all(|r| r.services.contains("公证")));
-    tap(w, &rows.row_data(0).unwrap().name);
-    assert!(m.get_card_open());
+    assert!(
+        rows.row_count() > 0
+            && rows.iter().all(|r| r.services.replace('\u{2060}', "").contains("公证"))
+    );
+    // Nearest is the hall the kiosk stands in: no distance or navigation to itself, a ticket.
+    let first = rows.row_data(0).unwrap();
+    assert_eq!(first.distance, "您就在这里");
+    tap(w, &first.name);
+    assert!(m.get_card_open() && m.get_card_here());
+    assert!(m.get_card_facts().iter().any(|f| f.value == "您就在这里"));
+    assert!(!m.get_card_facts().iter().any(|f| f.label == "距离"));
+    assert_eq!(m.get_card_qr().size().width, 0, "no way to navigate to where one stands");
+    assert!(ElementHandle::find_by_accessible_label(w, "在本中心办理：取号排队").next().is_some());
+    m.invoke_close_card();
+    tap(w, &rows.row_data(1).unwrap().name);
+    assert!(m.get_card_open() && !m.get_card_here());
     assert!(m.get_card_facts().iter().any(|f| f.label == "距离"));
+    assert!(m.get_card_qr().size().width > 0);
 
     // Idle reset forgets the ticket shown and the choices made.
     ctrl.reset_session();
@@ -197,7 +226,7 @@ fn hall_screens() {
     tap(w, "援助自测");
     assert_eq!(w.global::<Nav>().get_page(), Page::Aid);
     assert!(a.get_asks_matter());
-    assert_eq!(a.get_matters().row_count(), 9);
+    assert_eq!(a.get_matters().row_count(), 11);
     tap(w, "讨要工资、确认劳动关系");
     assert_eq!(a.get_step(), 2);
     assert!(a.get_question_cases().iter().any(|c| c.contains("见义勇为")));
@@ -223,6 +252,17 @@ fn hall_screens() {
     w.global::<Nav>().invoke_back();
     assert_eq!(w.global::<Nav>().get_page(), Page::Aid);
     assert_eq!(a.get_headline(), "您可能不符合法律援助的条件", "back keeps the answer");
+    // A criminal defence: one question, and 不清楚 still gets an answer that explains both rules.
+    tap(w, "重新自测");
+    tap(w, "本人或家人被抓、被起诉，没有请律师");
+    assert!(a.get_question_cases().iter().any(|c| c.contains("无期徒刑")));
+    tap(w, "不清楚");
+    assert_eq!(a.get_outcome(), AidOutcome::Likely);
+    assert!(a.get_reasons().iter().any(|r| r.contains("第二十五条")));
+    tap(w, "第二十四条\n可以申请辩护");
+    let blocks = w.global::<Reader>().get_blocks();
+    assert_eq!(blocks.iter().find(|b| b.target).expect("article marked").label, "第二十四条");
+    w.global::<Nav>().invoke_back();
     // 重新自测 with a 第三十二条 case: no means test → likely, ticket for the legal-aid window.
     tap(w, "重新自测");
     assert_eq!(a.get_step(), 1);

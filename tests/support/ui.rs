@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 use i_slint_backend_testing::ElementHandle;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::{
-    AidCheck, AppWindow, Guides, Hall, Library, MapView, Nav, Page, Queue, Reader, Search,
-    Technician, Topics,
+    AidCheck, AidReply, AppWindow, Guides, Hall, Library, MapView, Nav, Page, Queue, Reader,
+    Search, Technician, Topics,
 };
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
@@ -92,8 +92,9 @@ pub fn walk_every_screen(ctrl: &Controller) {
     let a = w.global::<AidCheck>();
     a.invoke_open_check();
     a.invoke_pick_matter(2);
-    a.invoke_answer(false);
-    a.invoke_answer(true);
+    a.invoke_answer(AidReply::No);
+    a.invoke_answer(AidReply::NotSure);
+    a.invoke_answer(AidReply::Yes);
     assert_ne!(a.get_headline(), "");
     // The technician page's touch test (the page itself sits behind the corner gesture and a
     // PIN; its touch dots are what a reset must clear).

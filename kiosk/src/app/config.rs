@@ -49,6 +49,8 @@ pub struct Config {
     pub handwriting_model: PathBuf,
     /// The service point this kiosk stands at ("您在这里" and distances).
     pub here: Option<String>,
+    /// Where the printer's slot is, as the ticket page points to it (请从{屏幕下方}的出票口取走).
+    pub ticket_slot: String,
     /// Ticket QR payload; `{ticket}` becomes the ticket id (20261123-A007).
     pub ticket_status_url: String,
     /// Where the queue database lives (default: DATA_DIR/queue).
@@ -122,6 +124,7 @@ impl Default for Config {
             speech: true,
             handwriting_model: crate::input::handwriting::DEFAULT_MODEL.into(),
             here: None,
+            ticket_slot: "屏幕下方".into(),
             ticket_status_url: "https://www.12348.gov.cn/queue?ticket={ticket}".into(),
             queue_dir: None,
             update_source: None,

@@ -111,9 +111,57 @@ fn below_ten_thousand(n: u32, leading: bool) -> String {
     out
 }
 
+/// WORD JOINER: no line break here (UAX #14 class WJ), and nothing drawn.
+const WORD_JOINER: char = '\u{2060}';
+
+/// `word` with a word joiner between its characters, so that a line break never splits it:
+/// Chinese text may break between any two characters, and 司法鉴定 cut into 司 / 法鉴定 reads as
+/// two words. For short names only; a long unbreakable run would overflow its line.
+pub fn unbroken(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() * 2);
+    for (i, c) in word.chars().enumerate() {
+        if i > 0 {
+            out.push(WORD_JOINER);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A list of short names (services, kinds) joined with 、, each kept whole on its line.
+pub fn name_list<S: AsRef<str>>(names: &[S]) -> String {
+    names.iter().map(|n| unbroken(n.as_ref())).collect::<Vec<_>>().join("、")
+}
+
+/// A date as residents read it: 2025-09-12 → 2025年9月12日. Anything not an ISO date (a date
+/// with a time keeps only its day) is returned as it is.
+pub fn date(iso: &str) -> String {
+    let day = iso.get(..10).unwrap_or(iso);
+    match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+        Ok(d) => d.format("%Y年%-m月%-d日").to_string(),
+        Err(_) => iso.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_in_a_list_are_kept_whole() {
+        assert_eq!(
+            name_list(&["公证", "司法鉴定"]),
+            "公\u{2060}证、司\u{2060}法\u{2060}鉴\u{2060}定"
+        );
+        assert_eq!(unbroken("A"), "A");
+    }
+
+    #[test]
+    fn dates_read_as_residents_write_them() {
+        assert_eq!(date("2025-09-12"), "2025年9月12日");
+        assert_eq!(date("2026-12-02T20:02:11Z"), "2026年12月2日");
+        assert_eq!(date("不详"), "不详");
+    }
 
     #[test]
     fn numbers_round_trip() {

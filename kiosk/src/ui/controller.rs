@@ -386,6 +386,10 @@ impl Kiosk for Controller {
     fn me(&self) -> Weak<dyn Kiosk> {
         self.me.clone()
     }
+
+    fn end_session(&self) {
+        Controller::reset_session(self);
+    }
 }
 
 impl IdleUi for Controller {

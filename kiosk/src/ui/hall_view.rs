@@ -134,8 +134,88 @@ pub fn county_labels(map: &SchematicMap) -> Vec<CountyLabel> {
             name: c.name.as_str().into(),
             label_x: c.label[0],
             label_y: c.label[1],
+            dx: 0.0,
+            dy: LABEL_BELOW_PX,
         })
         .collect()
+}
+
+/// A county name's centre below its label point, in pixels: clear of a pin standing there.
+const LABEL_BELOW_PX: f32 = 45.0;
+/// A county name's height and the width of one character (Metrics.font-small, 26 px), and the
+/// radius a pin covers.
+const LABEL_HEIGHT_PX: f32 = 40.0;
+const LABEL_CHAR_PX: f32 = 26.0;
+const PIN_RADIUS_PX: f32 = 40.0;
+
+/// Places each county's name beside its label point where it covers no other name and no pin
+/// and stays on the canvas: below, else above, right, left or diagonally, else wherever it
+/// covers least.
+/// Small neighbouring counties (子洲县, 绥德县, 吴堡县) would otherwise print their names into each
+/// other. `px_per_unit` is the canvas' scale for the view shown, `view` the plane region the
+/// canvas shows (x, y, w, h).
+pub fn place_labels(
+    labels: &mut [CountyLabel],
+    pins: &[PinItem],
+    px_per_unit: f32,
+    view: [f32; 4],
+) {
+    type Rect = [f32; 4]; // x0, y0, x1, y1 in canvas pixels
+    let overlap = |a: &Rect, b: &Rect| -> f32 {
+        let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
+        let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
+        w * h
+    };
+    // What a pin covers (ui/pages/map.slint): its mark, a cluster's count badge at its top
+    // right, the 您在这里 tag above the kiosk's own.
+    let mut marks: Vec<Rect> = Vec::new();
+    for p in pins {
+        let (x, y) = (p.x * px_per_unit, p.y * px_per_unit);
+        marks.push([x - PIN_RADIUS_PX, y - PIN_RADIUS_PX, x + PIN_RADIUS_PX, y + PIN_RADIUS_PX]);
+        if p.count > 1 {
+            marks.push([x + 8.0, y - 56.0, x + 64.0, y - 16.0]);
+        }
+        if p.here {
+            marks.push([x - 70.0, y - 92.0, x + 70.0, y - 48.0]);
+        }
+    }
+    let pins = marks;
+    let s = px_per_unit;
+    let canvas = [view[0] * s, view[1] * s, (view[0] + view[2]) * s, (view[1] + view[3]) * s];
+    // A name cut by the canvas' edge is as bad as a covered one: its area off the canvas counts.
+    let off_canvas = |r: &Rect| (r[2] - r[0]) * (r[3] - r[1]) - overlap(r, &canvas);
+    let mut placed: Vec<Rect> = Vec::new();
+    for label in labels.iter_mut() {
+        let half_w = label.name.chars().count() as f32 * LABEL_CHAR_PX / 2.0 + 4.0;
+        let half_h = LABEL_HEIGHT_PX / 2.0;
+        let side = PIN_RADIUS_PX + half_w;
+        let (ax, ay) = (label.label_x * px_per_unit, label.label_y * px_per_unit);
+        // Nearest first: beside the point, then a step further out.
+        let (below, diagonal) = (LABEL_BELOW_PX, side * 0.75);
+        let mut candidates = Vec::with_capacity(16);
+        for reach in [1.0, 1.6] {
+            candidates.extend([
+                (0.0, below * reach),
+                (0.0, -below * reach),
+                (side * reach, 0.0),
+                (-side * reach, 0.0),
+                (diagonal * reach, below * reach),
+                (-diagonal * reach, below * reach),
+                (diagonal * reach, -below * reach),
+                (-diagonal * reach, -below * reach),
+            ]);
+        }
+        let cost = |(dx, dy): (f32, f32)| -> f32 {
+            let r = [ax + dx - half_w, ay + dy - half_h, ax + dx + half_w, ay + dy + half_h];
+            placed.iter().chain(&pins).map(|o| overlap(&r, o)).sum::<f32>() + off_canvas(&r)
+        };
+        let best = candidates.iter().copied().find(|c| cost(*c) == 0.0).unwrap_or_else(|| {
+            candidates.iter().copied().min_by(|a, b| cost(*a).total_cmp(&cost(*b))).unwrap()
+        });
+        (label.dx, label.dy) = best;
+        let (x, y) = (ax + best.0, ay + best.1);
+        placed.push([x - half_w, y - half_h, x + half_w, y + half_h]);
+    }
 }
 
 /// Every county outline as one path, and its box (x, y, w, h in plane units) with room for the
@@ -204,26 +284,35 @@ pub fn pins(
     pins
 }
 
-pub fn point_row(p: &ServicePoint, metres: Option<f64>) -> PointRow {
+/// `metres` from the kiosk; `None` for the point the kiosk stands at (no distance to itself).
+pub fn point_row(p: &ServicePoint, metres: Option<f64>, here: bool) -> PointRow {
+    let distance = match metres {
+        _ if here => "您就在这里".to_owned(),
+        Some(m) => distance_label(m),
+        None => String::new(),
+    };
     PointRow {
         id: p.id.as_str().into(),
         name: p.name.as_str().into(),
         kind: p.kind.label().into(),
-        services: p.services.join("、").into(),
-        distance: metres.map(distance_label).unwrap_or_default().into(),
+        services: crate::text::zh::name_list(&p.services).into(),
+        distance: distance.into(),
     }
 }
 
-pub fn point_facts(p: &ServicePoint, metres: Option<f64>) -> Vec<FactItem> {
+/// A point's card; `here` is the point the kiosk stands at, which gets no distance to itself.
+pub fn point_facts(p: &ServicePoint, metres: Option<f64>, here: bool) -> Vec<FactItem> {
     let mut facts = vec![
         fact("类型", p.kind.label()),
-        fact("可办业务", &p.services.join("、")),
+        fact("可办业务", &crate::text::zh::name_list(&p.services)),
         fact("地址", &or_ask(&p.address)),
         fact("时间", &or_ask(&p.hours)),
         fact("电话", &or_ask(&p.phone)),
     ];
-    if let Some(m) = metres {
-        facts.push(fact("距离", &format!("距本机{}（直线）", distance_label(m))));
+    match metres {
+        _ if here => facts.push(fact("位置", "您就在这里")),
+        Some(m) => facts.push(fact("距离", &format!("距本机{}（直线）", distance_label(m)))),
+        None => {}
     }
     facts
 }
@@ -255,5 +344,70 @@ fn pin_style(kind: PointKind) -> PinStyle {
         PointKind::Aid => PinStyle::LegalAid,
         PointKind::Notary | PointKind::Appraisal => PinStyle::Notary,
         PointKind::Sfs | PointKind::Mediation => PinStyle::Grassroots,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(name: &str, x: f32, y: f32) -> CountyLabel {
+        CountyLabel {
+            adcode: "".into(),
+            name: name.into(),
+            label_x: x,
+            label_y: y,
+            dx: 0.0,
+            dy: 0.0,
+        }
+    }
+
+    /// The name's box in canvas pixels, as the page draws it (scale 1).
+    fn rect(l: &CountyLabel) -> [f32; 4] {
+        let half_w = l.name.chars().count() as f32 * LABEL_CHAR_PX / 2.0;
+        let (x, y) = (l.label_x + l.dx, l.label_y + l.dy);
+        [x - half_w, y - LABEL_HEIGHT_PX / 2.0, x + half_w, y + LABEL_HEIGHT_PX / 2.0]
+    }
+
+    fn overlaps(a: [f32; 4], b: [f32; 4]) -> bool {
+        a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+    }
+
+    #[test]
+    fn county_names_neither_cover_each_other_nor_a_pin() {
+        // Three small counties side by side (子洲县, 绥德县, 吴堡县 on the 榆林 map), a pin on
+        // the middle one: below each point, their names would run together.
+        let mut labels = [
+            label("子洲县", 400.0, 400.0),
+            label("绥德县", 470.0, 410.0),
+            label("吴堡县", 540.0, 400.0),
+        ];
+        let pin = PinItem {
+            id: "p".into(),
+            x: 470.0,
+            y: 450.0,
+            style: PinStyle::Centre,
+            count: 1,
+            here: false,
+        };
+        place_labels(&mut labels, std::slice::from_ref(&pin), 1.0, [0.0, 0.0, 1000.0, 1000.0]);
+        // Nobody moved further than the nearest ring of places.
+        assert!(labels.iter().all(|l| l.dx.abs() <= 100.0 && l.dy.abs() <= LABEL_BELOW_PX));
+        let pin_box = [
+            pin.x - PIN_RADIUS_PX,
+            pin.y - PIN_RADIUS_PX,
+            pin.x + PIN_RADIUS_PX,
+            pin.y + PIN_RADIUS_PX,
+        ];
+        for (i, a) in labels.iter().enumerate() {
+            assert!(!overlaps(rect(a), pin_box), "{} covers the pin", a.name);
+            for b in &labels[i + 1..] {
+                assert!(!overlaps(rect(a), rect(b)), "{} and {} overlap", a.name, b.name);
+            }
+        }
+        // A name at the canvas' edge moves inside it.
+        let mut edge = [label("定边县", 10.0, 500.0)];
+        place_labels(&mut edge, &[], 1.0, [0.0, 0.0, 1000.0, 1000.0]);
+        assert!(rect(&edge[0])[0] >= 0.0, "{:?}", rect(&edge[0]));
     }
 }

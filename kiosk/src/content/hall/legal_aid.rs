@@ -5,8 +5,9 @@
 //! no means test), 第四十二条 (groups exempt from the means check) and 第三十四条 (the province
 //! sets the income line).
 
-/// 第三十一条's matters, as a resident would recognise them.
-pub const MATTERS: [&str; 9] = [
+/// What a resident may come about: 第三十一条's matters as a resident would recognise them, then
+/// the criminal matters of 第二十四条 (defence) and 第二十九条 (victims), then anything else.
+pub const MATTERS: [&str; 11] = [
     "讨要工资、确认劳动关系",
     "工伤、交通、医疗、食品药品事故赔偿",
     "赡养费、抚养费、扶养费",
@@ -15,22 +16,41 @@ pub const MATTERS: [&str; 9] = [
     "抚恤金",
     "认定无、限制民事行为能力",
     "环境污染、生态破坏赔偿",
+    "本人或家人被抓、被起诉，没有请律师",
+    "被犯罪侵害，想请人代理告状、要赔偿",
     "其他事情",
 ];
+/// Index of the criminal defence matter (第二十四条、第二十五条) in [`MATTERS`].
+pub const CRIMINAL_DEFENCE: usize = 8;
+/// Index of the crime victim's matter (第二十九条) in [`MATTERS`].
+pub const CRIME_VICTIM: usize = 9;
 /// Index of "其他事情" in [`MATTERS`].
-pub const OTHER_MATTER: usize = 8;
+pub const OTHER_MATTER: usize = 10;
+
+/// A tap on a yes/no question. 不清楚 is an answer too: an elderly resident often does not know
+/// whether a rule's words fit them, and a forced 是/不是 would be a guess; the check then asks
+/// on, and leaves what nobody knew to the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    Yes,
+    No,
+    NotSure,
+}
 
 /// What the resident tapped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Answers {
     /// Index into [`MATTERS`].
     pub matter: Option<usize>,
+    /// For a criminal defence: the accused is one the court, procuratorate or police must find a
+    /// lawyer for (第二十五条: 未成年人, 视力听力言语残疾人, 不能完全辨认自己行为, 可能判无期、死刑).
+    pub mandatory_defence: Option<Reply>,
     /// A 第三十二条 case (英烈近亲属, 见义勇为, 再审改判无罪, 虐待遗弃家暴受害人).
-    pub no_means_test: Option<bool>,
+    pub no_means_test: Option<Reply>,
     /// A 第四十二条 group (低保/特困/优抚对象, 无固定生活来源的老幼残, 讨薪或工伤的进城务工人员).
-    pub exempt_group: Option<bool>,
+    pub exempt_group: Option<Reply>,
     /// Monthly household income per person is below the province's line.
-    pub income_below_line: Option<bool>,
+    pub income_below_line: Option<Reply>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,33 +63,45 @@ pub enum Outcome {
     Unlikely,
 }
 
+/// An article of 法律援助法 the verdict rests on, for a "read the original" button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Basis {
+    pub number: u32,
+    /// 第X条 and what it is about, as the button shows it.
+    pub label: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     pub outcome: Outcome,
     pub headline: String,
     pub reasons: Vec<String>,
     pub next_steps: Vec<String>,
+    pub basis: Vec<Basis>,
 }
 
 /// The question to ask next, or `None` when the answers suffice.
 pub fn next_question(a: &Answers) -> Option<Question> {
-    if a.matter.is_none() {
-        return Some(Question::Matter);
+    let matter = match a.matter {
+        None => return Some(Question::Matter),
+        Some(m) => m,
+    };
+    if matter == CRIMINAL_DEFENCE {
+        // 第二十四条 needs no means test ("因经济困难或者其他原因"): one question, who must be
+        // given a lawyer whether or not anyone applies.
+        return a.mandatory_defence.is_none().then_some(Question::MandatoryDefence);
     }
-    if a.no_means_test.is_none() {
-        return Some(Question::NoMeansTest);
-    }
-    if a.no_means_test == Some(true) {
-        return None;
-    }
-    if a.exempt_group.is_none() {
-        return Some(Question::ExemptGroup);
-    }
-    if a.exempt_group == Some(true) {
-        return None;
-    }
-    if a.income_below_line.is_none() {
-        return Some(Question::Income);
+    // A yes settles the means question; no and 不清楚 ask on.
+    for (reply, question) in [
+        (a.no_means_test, Question::NoMeansTest),
+        (a.exempt_group, Question::ExemptGroup),
+        (a.income_below_line, Question::Income),
+    ] {
+        match reply {
+            None => return Some(question),
+            Some(Reply::Yes) => return None,
+            Some(Reply::No | Reply::NotSure) => {}
+        }
     }
     None
 }
@@ -77,6 +109,7 @@ pub fn next_question(a: &Answers) -> Option<Question> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Question {
     Matter,
+    MandatoryDefence,
     NoMeansTest,
     ExemptGroup,
     Income,
@@ -98,6 +131,15 @@ impl Question {
         };
         match self {
             Question::Matter => listed("您要办的是哪一类事情？", &[]),
+            Question::MandatoryDefence => listed(
+                "被抓、被起诉的人是否属于以下情形之一？",
+                &[
+                    "未满十八周岁",
+                    "视力、听力、言语残疾",
+                    "不能完全辨认自己行为的成年人",
+                    "可能被判处无期徒刑、死刑",
+                ],
+            ),
             Question::NoMeansTest => listed(
                 "您是否属于以下情形之一？",
                 &[
@@ -126,50 +168,122 @@ impl Question {
     }
 }
 
+/// 第四十二条's groups, named in full where the verdict relies on them.
+const EXEMPT_GROUPS: &str =
+    "无固定生活来源的未成年人、老年人、残疾人，社会救助、司法救助或者优抚对象，\
+     讨要工资或工伤赔偿的进城务工人员";
+/// 第三十二条's cases, named in full where the verdict relies on them.
+const NO_MEANS_TEST_CASES: &str =
+    "英雄烈士近亲属维护烈士名誉、见义勇为主张权益、再审改判无罪请求国家赔偿、遭受虐待遗弃或家庭暴力";
+
+fn basis(number: u32, about: &str) -> Basis {
+    Basis { number, label: format!("第{}条\n{about}", crate::text::zh::number(number)) }
+}
+
 /// The answer for a complete set of answers (see [`next_question`]).
 pub fn verdict(a: &Answers) -> Verdict {
+    if a.matter == Some(CRIMINAL_DEFENCE) {
+        return defence_verdict(a);
+    }
+    let victim = a.matter == Some(CRIME_VICTIM);
     let listed = a.matter.is_some_and(|m| m != OTHER_MATTER);
     let matter_reason = match a.matter {
+        Some(CRIME_VICTIM) => "刑事案件的被害人及其近亲属，因经济困难没有委托诉讼代理人的，\
+             可以申请法律援助（第二十九条）。"
+            .to_owned(),
         Some(m) if m != OTHER_MATTER => {
             format!("“{}”属于法律援助法第三十一条可以申请的事项。", MATTERS[m])
         }
         _ => "您的事情不在第三十一条列出的事项中，是否可以援助要看法规、规章的规定。".into(),
     };
     let mut reasons = vec![matter_reason];
-    let means_ok = if a.no_means_test == Some(true) {
-        reasons.push("第三十二条的情形不受经济困难条件限制。".into());
+    let means_ok = if a.no_means_test == Some(Reply::Yes) {
+        reasons
+            .push(format!("{NO_MEANS_TEST_CASES}，属于第三十二条的情形，不受经济困难条件限制。"));
         Some(true)
-    } else if a.exempt_group == Some(true) {
-        reasons.push("第四十二条规定的人员免予核查经济困难状况，带上证明材料即可。".into());
+    } else if a.exempt_group == Some(Reply::Yes) {
+        reasons.push(format!(
+            "{EXEMPT_GROUPS}，属于第四十二条规定的人员，免予核查经济困难状况，带上证明材料即可。"
+        ));
         Some(true)
     } else {
         match a.income_below_line {
-            Some(true) => {
+            Some(Reply::Yes) => {
                 reasons.push("收入低于经济困难标准的，可以申请。".into());
                 Some(true)
             }
-            Some(false) => {
+            Some(Reply::No) => {
                 reasons.push("收入高于经济困难标准，一般不符合经济困难条件。".into());
                 Some(false)
             }
-            None => None,
+            Some(Reply::NotSure) | None => {
+                reasons
+                    .push("是否属于经济困难，由法律援助机构按本省标准审查（第三十四条）。".into());
+                None
+            }
         }
     };
-    let (outcome, headline) = match (listed || a.no_means_test == Some(true), means_ok) {
+    let (outcome, headline) = match (listed || a.no_means_test == Some(Reply::Yes), means_ok) {
         (true, Some(true)) => (Outcome::Likely, "您很可能可以申请法律援助"),
         (_, Some(false)) => (Outcome::Unlikely, "您可能不符合法律援助的条件"),
         _ => (Outcome::AskWindow, "请到法律援助窗口确认"),
     };
     let next_steps = match outcome {
-        Outcome::Likely | Outcome::AskWindow => vec![
-            "带上身份证、和事情有关的材料，到法律援助窗口申请（下面可以直接取号）。".into(),
-            "法律援助机构收到申请后7日内作出决定（第四十三条）。".into(),
-            "也可以拨打 12348 先咨询。".into(),
-        ],
+        Outcome::Likely | Outcome::AskWindow => apply_steps(),
         Outcome::Unlikely => vec![
             "可以在法律咨询窗口免费咨询（下面可以直接取号），或申请人民调解（免费）。".into(),
             "如果情况有变化，仍可以向法律援助机构申请，由机构审查决定。".into(),
         ],
     };
-    Verdict { outcome, headline: headline.into(), reasons, next_steps }
+    let mut basis_list = vec![if victim {
+        basis(29, "被害人可以申请")
+    } else {
+        basis(31, "可申请的事项")
+    }];
+    basis_list.push(basis(32, "不审查经济状况"));
+    basis_list.push(basis(42, "免予核查的人员"));
+    Verdict { outcome, headline: headline.into(), reasons, next_steps, basis: basis_list }
+}
+
+/// A criminal defence (第二十四条): no means test; for the accused 第二十五条 lists, the court,
+/// procuratorate or police must have a lawyer assigned even if nobody applies.
+fn defence_verdict(a: &Answers) -> Verdict {
+    let mut reasons = Vec::new();
+    let headline = if a.mandatory_defence == Some(Reply::Yes) {
+        reasons.push(
+            "属于第二十五条的情形，没有委托辩护人的，人民法院、人民检察院、公安机关应当通知\
+             法律援助机构指派律师担任辩护人。"
+                .to_owned(),
+        );
+        "办案机关应当通知指派律师"
+    } else {
+        if a.mandatory_defence == Some(Reply::NotSure) {
+            reasons.push(
+                "未成年人，视力、听力、言语残疾人，不能完全辨认自己行为的成年人，可能被判处\
+                 无期徒刑、死刑的人，办案机关应当通知指派律师（第二十五条）。"
+                    .to_owned(),
+            );
+        }
+        "您很可能可以申请法律援助"
+    };
+    reasons.push(
+        "犯罪嫌疑人、被告人因经济困难或者其他原因没有委托辩护人的，本人及其近亲属\
+         可以申请法律援助（第二十四条）。"
+            .to_owned(),
+    );
+    Verdict {
+        outcome: Outcome::Likely,
+        headline: headline.into(),
+        reasons,
+        next_steps: apply_steps(),
+        basis: vec![basis(24, "可以申请辩护"), basis(25, "应当指派律师")],
+    }
+}
+
+fn apply_steps() -> Vec<String> {
+    vec![
+        "带上身份证、和事情有关的材料，到法律援助窗口申请（下面可以直接取号）。".into(),
+        "法律援助机构收到申请后7日内作出决定（第四十三条）。".into(),
+        "也可以拨打 12348 先咨询。".into(),
+    ]
 }

@@ -10,9 +10,9 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::{on, strings, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
 use crate::content::hall::legal_aid::{
-    next_question, verdict, Answers, Outcome, Question, MATTERS,
+    next_question, verdict, Answers, Outcome, Question, Reply, MATTERS,
 };
-use crate::ui::{AidCheck, AidOutcome, AppWindow, Page};
+use crate::ui::{AidBasis, AidCheck, AidOutcome, AidReply, AppWindow, Page};
 
 /// The name the law reader knows 法律援助法 by.
 const LEGAL_AID_LAW: &str = "中华人民共和国法律援助法";
@@ -35,6 +35,7 @@ pub(crate) struct AidCheckScreen {
     cases: ListModel<SharedString>,
     reasons: ListModel<SharedString>,
     next_steps: ListModel<SharedString>,
+    basis: ListModel<AidBasis>,
 }
 
 impl AidCheckScreen {
@@ -53,13 +54,15 @@ impl AidCheckScreen {
         }
     }
 
-    /// 是 / 不是 to the question on screen.
-    pub(crate) fn answer(&self, k: &dyn Kiosk, yes: bool) {
+    /// 是 / 不是 / 不清楚 to the question on screen.
+    pub(crate) fn answer(&self, k: &dyn Kiosk, reply: Reply) {
         let question = next_question(&self.state.borrow().answers);
+        let r = Some(reply);
         match question {
-            Some(Question::NoMeansTest) => self.record(k, |a| a.no_means_test = Some(yes)),
-            Some(Question::ExemptGroup) => self.record(k, |a| a.exempt_group = Some(yes)),
-            Some(Question::Income) => self.record(k, |a| a.income_below_line = Some(yes)),
+            Some(Question::MandatoryDefence) => self.record(k, |a| a.mandatory_defence = r),
+            Some(Question::NoMeansTest) => self.record(k, |a| a.no_means_test = r),
+            Some(Question::ExemptGroup) => self.record(k, |a| a.exempt_group = r),
+            Some(Question::Income) => self.record(k, |a| a.income_below_line = r),
             Some(Question::Matter) | None => {}
         }
     }
@@ -112,6 +115,15 @@ impl AidCheckScreen {
                 a.set_headline(v.headline.into());
                 self.reasons.set(strings(&v.reasons));
                 self.next_steps.set(strings(&v.next_steps));
+                self.basis.set(
+                    v.basis
+                        .iter()
+                        .map(|b| AidBasis {
+                            number: b.number as i32,
+                            label: b.label.as_str().into(),
+                        })
+                        .collect(),
+                );
                 a.set_ticket_label(match ticket_service(k, v.outcome) {
                     Some((letter, name)) => format!("取号：{letter} {name}").into(),
                     None => "取号排队".into(),
@@ -153,6 +165,7 @@ impl AidCheckScreen {
         self.cases.set(Vec::new());
         self.reasons.set(Vec::new());
         self.next_steps.set(Vec::new());
+        self.basis.set(Vec::new());
         let a = window.global::<AidCheck>();
         a.set_question("".into());
         a.set_asks_matter(false);
@@ -172,12 +185,14 @@ impl ScreenType for AidCheckScreen {
             cases: ListModel::new(),
             reasons: ListModel::new(),
             next_steps: ListModel::new(),
+            basis: ListModel::new(),
         };
         let a = window.global::<AidCheck>();
         a.set_matters(ModelRc::new(VecModel::from(strings(MATTERS))));
         a.set_question_cases(s.cases.handle());
         a.set_reasons(s.reasons.handle());
         a.set_next_steps(s.next_steps.handle());
+        a.set_basis(s.basis.handle());
         s.clear(window);
         s
     }
@@ -186,7 +201,14 @@ impl ScreenType for AidCheckScreen {
         let a = window.global::<AidCheck>();
         on!(k, a, on_open_check, |c| c.screens().aid_check.open_aid_check(&*c));
         on!(k, a, on_pick_matter, |c, i| c.screens().aid_check.pick_matter(&*c, i.max(0) as usize));
-        on!(k, a, on_answer, |c, yes| c.screens().aid_check.answer(&*c, yes));
+        on!(k, a, on_answer, |c, reply| {
+            let reply = match reply {
+                AidReply::Yes => Reply::Yes,
+                AidReply::No => Reply::No,
+                AidReply::NotSure => Reply::NotSure,
+            };
+            c.screens().aid_check.answer(&*c, reply)
+        });
         on!(k, a, on_undo, |c| c.screens().aid_check.undo(&*c));
         on!(k, a, on_open_article, |c, n| c.screens().aid_check.open_article(&*c, n.max(0) as u32));
         on!(k, a, on_take_ticket, |c| c.screens().aid_check.take_ticket(&*c));
@@ -202,7 +224,7 @@ impl Screen for AidCheckScreen {
     fn session_state(&self, k: &dyn Kiosk) -> String {
         let a = k.window().global::<AidCheck>();
         format!(
-            "{:?}; {:?} {} step {}; {:?} {:?} {:?}; cases {:?}; reasons {:?}; next {:?}",
+            "{:?}; {:?} {} step {}; {:?} {:?} {:?}; cases {:?}; reasons {:?}; next {:?}; basis {:?}",
             self.state.borrow(),
             a.get_question(),
             a.get_asks_matter(),
@@ -212,7 +234,8 @@ impl Screen for AidCheckScreen {
             a.get_ticket_label(),
             self.cases,
             self.reasons,
-            self.next_steps
+            self.next_steps,
+            self.basis
         )
     }
 
@@ -224,8 +247,8 @@ impl Screen for AidCheckScreen {
         }
         if name == "aid-result" {
             // Not a 第三十二条 case, a migrant worker (第四十二条): likely eligible.
-            self.answer(k, false);
-            self.answer(k, true);
+            self.answer(k, Reply::No);
+            self.answer(k, Reply::Yes);
         }
         Ok(())
     }

@@ -32,7 +32,7 @@ impl HomeScreen {
         hall.set_hotline(info.deployment.hotline.as_str().into());
         hall.set_website(info.deployment.website.as_str().into());
         hall.set_content_version(info.content_version.as_str().into());
-        hall.set_content_date(info.created_at.get(..10).unwrap_or(&info.created_at).into());
+        hall.set_content_date(crate::text::zh::date(&info.created_at).into());
     }
 }
 

@@ -66,14 +66,14 @@ impl LibraryScreen {
 pub(crate) fn law_meta(l: &LawSummary) -> String {
     let mut parts = Vec::new();
     if let Some(d) = &l.publish_date {
-        parts.push(format!("公布 {d}"));
+        parts.push(format!("公布 {}", crate::text::zh::date(d)));
     }
     // The corpus' effective date is often the original enactment's: beside a later amendment's
     // publication date it would read as if the amended text took effect before it was published.
     if let Some(d) =
         l.effective_date.as_ref().filter(|e| l.publish_date.as_ref().is_none_or(|p| *e >= p))
     {
-        parts.push(format!("施行 {d}"));
+        parts.push(format!("施行 {}", crate::text::zh::date(d)));
     }
     if l.article_count > 0 {
         parts.push(format!("共 {} 条", l.article_count));

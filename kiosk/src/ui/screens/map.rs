@@ -8,12 +8,16 @@ use slint::{ComponentHandle, SharedString};
 
 use super::{on, strings, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::{Config, Orientation};
-use crate::content::hall::points::{distance_m, nearest, services};
+use crate::content::hall::points::{distance_m, nearest, services, ServicePoint};
 use crate::ui::hall_view;
-use crate::ui::{AppWindow, CountyLabel, FactItem, MapView, Page, PinItem, PointRow};
+use crate::ui::{AppWindow, CountyLabel, FactItem, MapView, Page, PinItem, PinStyle, PointRow};
 
 /// The whole region's viewbox before anything is zoomed (plane units).
 const WHOLE: [f32; 4] = [0.0, 0.0, 1000.0, 1000.0];
+/// The map page's padding on each side, and in landscape the legend's column and its spacing
+/// beside the map (ui/pages/map.slint): the canvas is the panel's width less them.
+const MAP_PADDING_PX: f32 = 32.0;
+const MAP_SIDE_PX: f32 = 360.0 + 16.0;
 
 /// What the resident looked at: the zoom, the list's filter, the card open.
 #[derive(Debug)]
@@ -37,6 +41,7 @@ pub(crate) struct MapScreen {
     canvas_aspect: Cell<f32>,
     counties: ListModel<CountyLabel>,
     pins: ListModel<PinItem>,
+    legend: ListModel<PinStyle>,
     rows: ListModel<PointRow>,
     filters: ListModel<SharedString>,
     card_facts: ListModel<FactItem>,
@@ -53,9 +58,9 @@ impl MapScreen {
         let Some(h) = k.hall() else { return };
         let sample =
             if h.points.sample { "网点为示例数据，以司法局公布为准" } else { "" };
-        self.counties.set(hall_view::county_labels(&h.map));
         let m = k.window().global::<MapView>();
-        m.set_caption(format!("{} · 坐标系 {}", h.map.caption, h.map.datum).into());
+        // The datum (GCJ-02) is for technicians and the QR's map app, not for residents.
+        m.set_caption(h.map.caption.as_str().into());
         m.set_sample_note(sample.into());
         self.close_card(k);
         self.zoom_map(k, None);
@@ -100,6 +105,25 @@ impl MapScreen {
         m.set_vb_h(vb[3]);
         m.set_title(title.into());
         m.set_zoomed(adcode.is_some());
+        // The canvas' scale as the page will fit the view (see ui/pages/map.slint): the width
+        // of the panel less the page's padding, over the view's width widened to the canvas.
+        let side = if k.config().orientation == Orientation::Landscape { MAP_SIDE_PX } else { 0.0 };
+        let canvas_px = k.config().orientation.size().0 as f32 - 2.0 * MAP_PADDING_PX - side;
+        let aspect = self.canvas_aspect.get();
+        let (view_w, view_h) =
+            if vb[3] / vb[2] < aspect { (vb[2], vb[2] * aspect) } else { (vb[3] / aspect, vb[3]) };
+        let view = [cx - view_w / 2.0, cy - view_h / 2.0, view_w, view_h];
+        let mut labels = hall_view::county_labels(&h.map);
+        hall_view::place_labels(&mut labels, &pins, canvas_px / view_w, view);
+        self.counties.set(labels);
+        let mut legend: Vec<PinStyle> = Vec::new();
+        for p in pins.iter().filter(|p| !p.here) {
+            if !legend.contains(&p.style) {
+                legend.push(p.style);
+            }
+        }
+        legend.sort_by_key(|s| *s as i32);
+        self.legend.set(legend);
         self.pins.set(pins);
         self.state.borrow_mut().viewbox = vb;
     }
@@ -144,19 +168,21 @@ impl MapScreen {
 
     pub(crate) fn open_points(&self, k: &dyn Kiosk, filter: &str) {
         let here = self.here(k);
+        let here_id = k.config().here.clone();
+        let is_here = |p: &ServicePoint| here_id.as_deref() == Some(p.id.as_str());
         let Some(h) = k.hall() else { return };
         let service = (!filter.is_empty()).then_some(filter);
         let rows: Vec<_> = match here {
             Some(here) => nearest(&h.points.points, here, service)
                 .into_iter()
-                .map(|(p, d)| hall_view::point_row(p, Some(d)))
+                .map(|(p, d)| hall_view::point_row(p, Some(d), is_here(p)))
                 .collect(),
             None => h
                 .points
                 .points
                 .iter()
                 .filter(|p| service.is_none_or(|s| p.services.iter().any(|x| x == s)))
-                .map(|p| hall_view::point_row(p, None))
+                .map(|p| hall_view::point_row(p, None, is_here(p)))
                 .collect(),
         };
         self.rows.set(rows);
@@ -172,10 +198,17 @@ impl MapScreen {
         let Some(h) = k.hall() else { return };
         let Some(p) = h.points.points.iter().find(|p| p.id == id) else { return };
         let d = here.map(|here| distance_m(here, (p.lon, p.lat)));
-        self.card_facts.set(hall_view::point_facts(p, d));
+        let is_here = k.config().here.as_deref() == Some(p.id.as_str());
+        self.card_facts.set(hall_view::point_facts(p, d, is_here));
         let m = k.window().global::<MapView>();
         m.set_card_name(p.name.as_str().into());
-        m.set_card_qr(hall_view::qr_image(&hall_view::point_qr_payload(p)));
+        // No way to walk to where one stands: the kiosk's own point has no navigation code.
+        m.set_card_here(is_here);
+        m.set_card_qr(if is_here {
+            Default::default()
+        } else {
+            hall_view::qr_image(&hall_view::point_qr_payload(p))
+        });
         m.set_card_open(true);
         self.state.borrow_mut().card = Some(id.to_owned());
     }
@@ -191,6 +224,7 @@ impl MapScreen {
     fn clear(&self, window: &AppWindow) {
         self.counties.set(Vec::new());
         self.pins.set(Vec::new());
+        self.legend.set(Vec::new());
         self.rows.set(Vec::new());
         self.filters.set(Vec::new());
         self.card_facts.set(Vec::new());
@@ -210,6 +244,7 @@ impl MapScreen {
         m.set_card_open(false);
         m.set_card_name("".into());
         m.set_card_qr(Default::default());
+        m.set_card_here(false);
         m.set_zoomed(false);
         m.set_title("".into());
     }
@@ -221,12 +256,15 @@ impl ScreenType for MapScreen {
     fn new(window: &AppWindow, config: &Config) -> Self {
         let s = MapScreen {
             state: RefCell::default(),
+            // The canvas' shape as the page lays it out (measured on the rendered pages); a tap
+            // reports the real one.
             canvas_aspect: Cell::new(match config.orientation {
-                Orientation::Portrait => 1.4,
-                Orientation::Landscape => 0.16,
+                Orientation::Portrait => 1.36,
+                Orientation::Landscape => 0.29,
             }),
             counties: ListModel::new(),
             pins: ListModel::new(),
+            legend: ListModel::new(),
             rows: ListModel::new(),
             filters: ListModel::new(),
             card_facts: ListModel::new(),
@@ -234,6 +272,7 @@ impl ScreenType for MapScreen {
         let m = window.global::<MapView>();
         m.set_counties(s.counties.handle());
         m.set_pins(s.pins.handle());
+        m.set_legend(s.legend.handle());
         m.set_rows(s.rows.handle());
         m.set_filters(s.filters.handle());
         m.set_card_facts(s.card_facts.handle());
@@ -263,12 +302,15 @@ impl Screen for MapScreen {
     fn session_state(&self, k: &dyn Kiosk) -> String {
         let m = k.window().global::<MapView>();
         format!(
-            "{:?}; pins {:?}; rows {:?}; card {} {:?} {:?} {}; filter {:?}; zoomed {} {:?}; \
-             view {} {} {} {}; outline {} chars",
+            "{:?}; pins {:?}; legend {:?}; counties {:?}; rows {:?}; card {} {} {:?} {:?} {}; \
+             filter {:?}; zoomed {} {:?}; view {} {} {} {}; outline {} chars",
             self.state.borrow(),
             self.pins,
+            self.legend,
+            self.counties,
             self.rows,
             m.get_card_open(),
+            m.get_card_here(),
             m.get_card_name(),
             self.card_facts,
             m.get_card_qr().size().width,

@@ -53,6 +53,8 @@ pub(crate) trait Kiosk {
     fn speaker(&self) -> Box<dyn Speaker>;
     /// For timers and callbacks that outlive a call.
     fn me(&self) -> Weak<dyn Kiosk>;
+    /// Returns home and forgets this resident's session, as an idle reset does.
+    fn end_session(&self);
 }
 
 /// What a screenshot shows on screens that take a subject (`kiosk screenshot --law …`).

@@ -27,6 +27,10 @@ use crate::ui::{AppWindow, Page, Queue, ServiceItem};
 
 /// How often the screen looks for the printing outcome.
 const PRINT_POLL: Duration = Duration::from_millis(30);
+/// Seconds the ticket page stays before it returns home by itself: long enough to take the
+/// paper, or, when the printer failed, to photograph the number.
+const SHOW_PRINTED_TICKET_SECS: i32 = 20;
+const SHOW_UNPRINTED_TICKET_SECS: i32 = 60;
 
 /// One ticket being issued on the worker thread.
 struct PrintJob {
@@ -58,6 +62,8 @@ pub(crate) struct QueueScreen {
     printing: RefCell<Option<PrintJob>>,
     /// Looks for the printing outcome while a ticket prints.
     poll: Timer,
+    /// Counts the ticket page down to its return home.
+    leave: Timer,
     services: ListModel<ServiceItem>,
 }
 
@@ -260,6 +266,12 @@ impl QueueScreen {
                 q.set_qr(hall_view::qr_image(&out.qr));
                 self.choice.borrow_mut().ticket = Some(out.ticket.code());
                 k.go(Page::Ticket);
+                let secs = if out.printed() {
+                    SHOW_PRINTED_TICKET_SECS
+                } else {
+                    SHOW_UNPRINTED_TICKET_SECS
+                };
+                self.count_down_to_home(k, secs);
             }
             Some(Err(e)) => crate::observe::fault("queue", &e.context("ticket not issued")),
             None => {}
@@ -269,6 +281,28 @@ impl QueueScreen {
 }
 
 impl QueueScreen {
+    /// Shows the seconds left on the ticket page and, at zero, ends the session: the next
+    /// resident finds the home page, not this ticket. Leaving the page first stops the count.
+    fn count_down_to_home(&self, k: &dyn Kiosk, secs: i32) {
+        k.window().global::<Queue>().set_return_secs(secs);
+        let (kiosk, session) = (k.me(), k.session());
+        self.leave.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+            let Some(k) = kiosk.upgrade() else { return };
+            let q = k.window().global::<Queue>();
+            if k.session() != session || k.current_page() != Page::Ticket {
+                k.screens().queue.leave.stop();
+                q.set_return_secs(0);
+                return;
+            }
+            let left = q.get_return_secs() - 1;
+            q.set_return_secs(left.max(0));
+            if left <= 0 {
+                k.screens().queue.leave.stop();
+                k.end_session();
+            }
+        });
+    }
+
     /// Every property of the global at its fresh value (`new` and `reset` both end here).
     fn clear(&self, window: &AppWindow) {
         self.services.set(Vec::new());
@@ -288,21 +322,25 @@ impl QueueScreen {
         q.set_printed(false);
         q.set_time("".into());
         q.set_qr(Default::default());
+        q.set_return_secs(0);
+        self.leave.stop();
     }
 }
 
 impl ScreenType for QueueScreen {
     const DEMOS: &'static [&'static str] = &["queue", "ticket"];
 
-    fn new(window: &AppWindow, _: &Config) -> Self {
+    fn new(window: &AppWindow, config: &Config) -> Self {
         let s = QueueScreen {
             choice: RefCell::default(),
             desk: RefCell::new(None),
             printing: RefCell::new(None),
             poll: Timer::default(),
+            leave: Timer::default(),
             services: ListModel::new(),
         };
         window.global::<Queue>().set_services(s.services.handle());
+        window.global::<Queue>().set_slot(config.ticket_slot.as_str().into());
         s.clear(window);
         s
     }
@@ -327,7 +365,7 @@ impl Screen for QueueScreen {
     fn session_state(&self, k: &dyn Kiosk) -> String {
         let q = k.window().global::<Queue>();
         format!(
-            "{:?}; selected {:?} {:?} priority {}; ticket {:?} {:?} {:?} {} {} {} {:?} qr {}",
+            "{:?}; selected {:?} {:?} priority {}; ticket {:?} {:?} {:?} {} {} {} {:?} qr {} return {}",
             self.choice.borrow(),
             q.get_selected(),
             q.get_selected_name(),
@@ -339,7 +377,8 @@ impl Screen for QueueScreen {
             q.get_wait_minutes(),
             q.get_printed(),
             q.get_time(),
-            q.get_qr().size().width
+            q.get_qr().size().width,
+            q.get_return_secs()
         )
     }
 

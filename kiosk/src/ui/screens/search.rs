@@ -17,6 +17,22 @@ use crate::ui::{AppWindow, HitItem, Page, Search, TopicTile};
 
 /// Candidate words shown above the keyboard.
 const CANDIDATES: usize = 6;
+
+/// How many candidate chips fit whole, side by side, in `room` pixels (at least one): a chip is
+/// its word at font-large (40 px; a hanzi is as wide as the size, ASCII about half) plus 2 × 20 px
+/// padding and at least a touch target (96 px) wide, with 12 px between chips
+/// (ui/pages/search.slint).
+fn chips_that_fit(words: &[String], room: f32) -> usize {
+    let mut used = 0.0;
+    for (i, w) in words.iter().enumerate() {
+        let text: f32 = w.chars().map(|c| if c.is_ascii() { 22.0 } else { 40.0 }).sum();
+        used += (text + 40.0).max(96.0) + if i > 0 { 12.0 } else { 0.0 };
+        if used > room && i > 0 {
+            return i;
+        }
+    }
+    words.len()
+}
 /// The handwriting pad's side in pixels (square: the recogniser scales both axes alike).
 const PAD: u32 = 440;
 /// A finger moving less than this adds no point to a stroke.
@@ -216,7 +232,9 @@ impl SearchScreen {
         search.set_committed(s.input.shown().into());
         search.set_pinyin(s.input.pinyin.as_str().into());
         let writing = !s.strokes.is_empty() || !s.written.is_empty();
-        self.candidates.set(strings(if writing { &s.written } else { &s.candidates }));
+        let words = if writing { &s.written } else { &s.candidates };
+        let room = search.get_candidate_room();
+        self.candidates.set(strings(&words[..chips_that_fit(words, room)]));
         let mut previous_doc = None;
         self.hits.set(
             s.hits
@@ -268,12 +286,12 @@ fn understood_line(r: &SearchResults) -> String {
     if r.terms.is_empty() {
         return String::new();
     }
-    let mut line = format!("已查：{}", r.terms.join("、"));
+    let mut line = format!("已查：{}", crate::text::zh::name_list(&r.terms));
     if !r.also.is_empty() {
-        line += &format!("（也查：{}）", r.also.join("、"));
+        line += &format!("（也查：{}）", crate::text::zh::name_list(&r.also));
     }
     if !r.dropped.is_empty() {
-        line += &format!("；未查：{}", r.dropped.join("、"));
+        line += &format!("；未查：{}", crate::text::zh::name_list(&r.dropped));
     }
     line
 }
