@@ -16,7 +16,7 @@ use slint::{ComponentHandle, Model};
 use kiosk::app::config::Config;
 use kiosk::content::Store;
 use kiosk::ui::controller::Controller;
-use kiosk::ui::{AppWindow, Nav, Page, Reader, Search, Session, Topics};
+use kiosk::ui::{AppWindow, Library, Nav, Page, Reader, Search, Session, Topics};
 
 fn page(window: &AppWindow) -> Page {
     window.global::<Nav>().get_page()
@@ -40,6 +40,10 @@ fn resident_journeys() {
     // Home → library → category → law → article 1079 by the jump keypad.
     tap(w, "法律法规");
     assert_eq!(page(w), Page::Categories);
+    // The library leads with 民法典 and the Constitution, not with the largest category.
+    let cats: Vec<String> =
+        w.global::<Library>().get_categories().iter().map(|c| c.name.to_string()).collect();
+    assert_eq!(cats[..2], ["民法典", "宪法"], "{cats:?}");
     tap(w, "民法典（1 部）");
     assert_eq!(page(w), Page::Laws);
     tap(w, "中华人民共和国民法典");
@@ -243,4 +247,26 @@ fn resident_journeys() {
     assert_eq!(search.get_committed(), "");
     assert_eq!(search.get_pinyin(), "");
     assert_eq!(search.get_hits().row_count(), 0);
+}
+
+#[test]
+fn two_texts_of_one_law_are_told_apart_in_words() {
+    let (ctrl, _store) = setup();
+    let w = ctrl.window();
+    let lib = w.global::<Library>();
+    lib.invoke_open_category("诉讼与非诉讼程序法".into());
+    let laws: Vec<(String, String)> = lib
+        .get_laws()
+        .iter()
+        .map(|l| (l.title.to_string(), l.meta.replace('\u{2060}', "")))
+        .collect();
+    let arbitration: Vec<_> =
+        laws.iter().filter(|(t, _)| t.starts_with("中华人民共和国仲裁法")).collect();
+    assert_eq!(arbitration.len(), 2, "{laws:?}");
+    // Each title says which year's text it is, and the older one says it is no longer current.
+    assert!(arbitration.iter().all(|(t, _)| t.ends_with("年文本）")), "{arbitration:?}");
+    assert_ne!(arbitration[0].0, arbitration[1].0);
+    assert!(arbitration.iter().any(|(_, m)| m.starts_with("旧文本")), "{arbitration:?}");
+    // A law with one text keeps its plain title.
+    assert!(laws.iter().any(|(t, _)| t == "中华人民共和国民事诉讼法"), "{laws:?}");
 }

@@ -30,6 +30,9 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once at start: the size of the largest variant (screenshot's many demo options) costs
+// nothing, and boxing it would only make the match below harder to read.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the kiosk: full screen on the device, a window on a desktop, or --headless.
@@ -59,6 +62,9 @@ enum Command {
         /// The service filter of the points list (e.g. 法律援助).
         #[arg(long, default_value = "")]
         filter: String,
+        /// The library category the `laws` screen lists (default: the first).
+        #[arg(long, default_value = "")]
+        category: String,
         /// The printer the ticket screen prints to (file:PATH prints one-way to a file; none:
         /// the printer-failure fallback). The queue is a throwaway one.
         #[arg(long)]
@@ -227,6 +233,7 @@ fn main() -> Result<()> {
             point,
             county,
             filter,
+            category,
             printer,
             size,
             law,
@@ -275,7 +282,8 @@ fn main() -> Result<()> {
                 "2026-11-23T09:30",
                 "%Y-%m-%dT%H:%M",
             )?);
-            let args = DemoArgs { law, article, pinyin, guide, topic, point, county, filter };
+            let args =
+                DemoArgs { law, article, pinyin, guide, topic, point, county, filter, category };
             let opened = ctrl.show_demo(&screen, &args);
             let _ = std::fs::remove_dir_all(&queue_tmp);
             opened?;

@@ -50,6 +50,25 @@ CREATE TABLE laws(
 CREATE INDEX laws_category ON laws(category);
 "#;
 
+/// The order the library lists categories in: 民法典 first (what residents come about most),
+/// then the Constitution and the statutes in the order of China's legal system (宪法相关法,
+/// 民法商法, 行政法, 经济法, 社会法, 刑法, 诉讼与非诉讼程序法), then the regulations and judicial
+/// interpretations that implement them. Sorting by size put 民法典 last and 行政法规 first.
+const CATEGORY_ORDER: [&str; 12] = [
+    "民法典",
+    "宪法",
+    "宪法相关法",
+    "民法商法",
+    "行政法",
+    "经济法",
+    "社会法",
+    "刑法",
+    "诉讼与非诉讼程序法",
+    "行政法规",
+    "监察法规",
+    "司法解释",
+];
+
 /// The blocks table, apart so that [`Store::reindex`] can rewrite it alone.
 const BLOCKS_SCHEMA: &str = r#"
 -- A rowid table: article text is long, and WITHOUT ROWID rows that size waste a fifth of
@@ -242,12 +261,18 @@ impl Store {
     }
 
     /// Categories with their law counts, core-heavy categories first.
+    /// The library's categories with their law counts, in [`CATEGORY_ORDER`]; categories it
+    /// does not name follow, larger first.
     pub fn categories(&self) -> Result<Vec<(String, i64)>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT category, count(*), sum(core) FROM laws GROUP BY category ORDER BY sum(core) DESC, count(*) DESC, category",
+            "SELECT category, count(*) FROM laws GROUP BY category ORDER BY count(*) DESC, category",
         )?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut cats: Vec<(String, i64)> = rows.collect::<rusqlite::Result<_>>()?;
+        let rank = |c: &str| CATEGORY_ORDER.iter().position(|o| *o == c).unwrap_or(usize::MAX);
+        // A stable sort keeps the count order among the categories the list does not name.
+        cats.sort_by_key(|(c, _)| rank(c));
+        Ok(cats)
     }
 
     /// The laws of a category: core first, in force first, newest first.

@@ -112,7 +112,7 @@ fn below_ten_thousand(n: u32, leading: bool) -> String {
 }
 
 /// WORD JOINER: no line break here (UAX #14 class WJ), and nothing drawn.
-const WORD_JOINER: char = '\u{2060}';
+pub const WORD_JOINER: char = '\u{2060}';
 
 /// `word` with a word joiner between its characters, so that a line break never splits it:
 /// Chinese text may break between any two characters, and 司法鉴定 cut into 司 / 法鉴定 reads as

@@ -121,6 +121,7 @@ impl Controller {
         speaker: SpeakerFactory,
     ) -> Rc<Controller> {
         window.global::<Metrics>().set_landscape(config.orientation == Orientation::Landscape);
+        super::typeset::install(&window);
         let screens = Screens::new(&window, config);
         let ctrl = Rc::new_cyclic(|me: &Weak<Controller>| Controller {
             window,

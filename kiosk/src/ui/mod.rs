@@ -26,6 +26,7 @@ mod pages;
 pub mod preparing;
 pub mod screens;
 mod search_input;
+pub mod typeset;
 
 pub use generated::*;
 

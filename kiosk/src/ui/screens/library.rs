@@ -8,6 +8,7 @@ use slint::ComponentHandle;
 
 use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
+use crate::content::law::Status;
 use crate::content::store::LawSummary;
 use crate::ui::{AppWindow, CategoryItem, LawItem, Library, Page};
 
@@ -37,13 +38,23 @@ impl LibraryScreen {
             crate::observe::fault("store", &e.context(format!("category {name}")));
             Vec::new()
         });
+        // Two texts of one law (the current 仲裁法 and the 2017 one it amended) are told apart
+        // in words, not by the small badge alone: the title says which year's text it is.
+        let same_title = |t: &str| laws.iter().filter(|o| o.title == t).count() > 1;
         self.laws.set(
             laws.iter()
-                .map(|l| LawItem {
-                    doc: l.doc as i32,
-                    title: l.title.as_str().into(),
-                    status: l.status.into(),
-                    meta: law_meta(l).into(),
+                .map(|l| {
+                    let year = l.publish_date.as_deref().and_then(|d| d.get(..4));
+                    let title = match year {
+                        Some(y) if same_title(&l.title) => format!("{}（{y}年文本）", l.title),
+                        _ => l.title.clone(),
+                    };
+                    LawItem {
+                        doc: l.doc as i32,
+                        title: title.into(),
+                        status: l.status.into(),
+                        meta: law_meta(l).into(),
+                    }
                 })
                 .collect(),
         );
@@ -62,9 +73,15 @@ impl LibraryScreen {
     }
 }
 
-/// A law's dates and size in one line: 公布 … · 施行 … · 共 N 条.
+/// A law's dates and size: 公布 … · 施行 … · 共 N 条, led by what a text no longer in force is
+/// (旧文本 / 已失效), in words as well as the badge.
 pub(crate) fn law_meta(l: &LawSummary) -> String {
     let mut parts = Vec::new();
+    match l.status {
+        Status::InForce => {}
+        Status::Amended => parts.push("旧文本，已被修改，现行文本另列".to_owned()),
+        Status::Repealed => parts.push("已失效，仅供查阅".to_owned()),
+    }
     if let Some(d) = &l.publish_date {
         parts.push(format!("公布 {}", crate::text::zh::date(d)));
     }
@@ -78,7 +95,8 @@ pub(crate) fn law_meta(l: &LawSummary) -> String {
     if l.article_count > 0 {
         parts.push(format!("共 {} 条", l.article_count));
     }
-    parts.join(" · ")
+    // Each part stays on one line (共 80 条, not 共 / 80 条); lines break at the dots.
+    parts.iter().map(|p| crate::text::zh::unbroken(p)).collect::<Vec<_>>().join(" · ")
 }
 
 impl ScreenType for LibraryScreen {
@@ -121,12 +139,16 @@ impl Screen for LibraryScreen {
         )
     }
 
-    fn show_demo(&self, k: &dyn Kiosk, name: &str, _: &DemoArgs) -> Result<()> {
+    fn show_demo(&self, k: &dyn Kiosk, name: &str, args: &DemoArgs) -> Result<()> {
         self.open_library(k);
         if name == "laws" {
-            let first =
-                k.store().categories()?.into_iter().next().map(|(n, _)| n).unwrap_or_default();
-            self.open_category(k, &first);
+            let category = match args.category.as_str() {
+                "" => {
+                    k.store().categories()?.into_iter().next().map(|(n, _)| n).unwrap_or_default()
+                }
+                named => named.to_owned(),
+            };
+            self.open_category(k, &category);
         }
         Ok(())
     }

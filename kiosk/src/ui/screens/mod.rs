@@ -68,6 +68,8 @@ pub struct DemoArgs {
     pub point: String,
     pub county: String,
     pub filter: String,
+    /// The library category the `laws` screen lists (empty: the first).
+    pub category: String,
 }
 
 /// How a screen is made and wired (the registry calls these).

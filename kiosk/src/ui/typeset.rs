@@ -1,0 +1,44 @@
+//! Text as residents read it. Chinese may break a line between any two characters, so a word
+//! is often cut at a line's end (司 / 法鉴定, 请重新输 / 入) or a paragraph ends on a lone
+//! 可。. Every wrapped text on the screens goes through [`prose`] (the Slint global `Typeset`),
+//! which glues the characters of each word together with word joiners, so lines break only
+//! between words.
+
+use crate::content::query::segment;
+use crate::text::zh;
+
+/// `text` with each word's characters joined: breaks fall between words only. Words come from
+/// the segmenter's dictionary; what it does not know stays breakable character by character.
+/// The first call waits for the segmenter (the kiosk warms it at start, off the UI thread), so
+/// the same text always breaks the same way.
+pub fn prose(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let plain: String = text.chars().filter(|c| *c != zh::WORD_JOINER).collect();
+    segment::words(&plain).into_iter().map(zh::unbroken).collect()
+}
+
+/// Wires the `Typeset` global's function.
+pub(crate) fn install(window: &super::AppWindow) {
+    use slint::ComponentHandle;
+    window.global::<super::Typeset>().on_prose(|text| prose(&text).into());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_stay_whole_and_the_text_reads_the_same() {
+        let text = "带上证明材料即可。申请司法鉴定";
+        let set = prose(text);
+        // Nothing but joiners is added, and only inside words.
+        assert_eq!(set.replace(zh::WORD_JOINER, ""), text);
+        assert!(set.contains("即\u{2060}可"), "{set:?}");
+        assert!(set.contains("鉴\u{2060}定"), "{set:?}");
+        assert!(!set.contains("可\u{2060}。"), "punctuation is not glued: {set:?}");
+        // Idempotent: a text set twice is set once.
+        assert_eq!(prose(&set), set);
+    }
+}
