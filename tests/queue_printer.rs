@@ -293,3 +293,25 @@ fn espeak_ng_says_the_number_in_mandarin() {
     // More than a second of 22 kHz 16-bit audio: the voice said something.
     assert!(bytes.len() > 44_100, "{} bytes", bytes.len());
 }
+
+#[test]
+fn a_call_for_staff_is_made_once_and_again_when_left_unanswered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut db = QueueDb::open(tmp.path()).unwrap();
+    let first = db.call_staff("法律阅读", at("2026-11-23T09:30")).unwrap();
+    // Taps within ten minutes join the first call.
+    let again = db.call_staff("首页", at("2026-11-23T09:35")).unwrap();
+    assert_eq!(again, first);
+    assert_eq!(db.open_staff_calls().unwrap().len(), 1);
+    // Left unanswered past ten minutes, a tap calls again.
+    let later = db.call_staff("首页", at("2026-11-23T09:41")).unwrap();
+    assert_ne!(later.id, first.id);
+    assert_eq!(later.place, "首页");
+    // Staff answer the oldest first; an answered call does not absorb a new tap.
+    let answered = db.answer_staff_call(None, at("2026-11-23T09:42")).unwrap().unwrap();
+    assert_eq!(answered.id, first.id);
+    db.answer_staff_call(Some(later.id), at("2026-11-23T09:42")).unwrap().unwrap();
+    assert!(db.open_staff_calls().unwrap().is_empty());
+    let fresh = db.call_staff("取号排队", at("2026-11-23T09:43")).unwrap();
+    assert!(fresh.id > later.id && !fresh.answered);
+}

@@ -14,6 +14,7 @@ use i_slint_backend_testing::ElementHandle;
 use kiosk::app::config::Config;
 use kiosk::content::Store;
 use kiosk::queue::speech::RecordingSpeaker;
+use kiosk::queue::tickets::QueueDb;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::{
     AidCheck, AidOutcome, AppWindow, GuideRowKind, Guides, MapView, Nav, Page, Queue, Reader,
@@ -169,10 +170,27 @@ fn hall_screens() {
     assert!(m.get_card_facts().iter().any(|f| f.label == "距离"));
     assert!(m.get_card_qr().size().width > 0);
 
-    // Idle reset forgets the ticket shown and the choices made.
+    // 呼叫工作人员 from the points list: the call is recorded with the screen (never anything
+    // typed), the staff see it through the calling side, and a second tap joins the first.
+    assert!(!q.get_staff_called());
+    tap(w, "呼叫工作人员");
+    assert!(q.get_staff_called());
+    assert_eq!(q.get_staff_note(), "已通知工作人员，请在这里稍候");
+    tap(w, "已呼叫工作人员");
+    let mut staff_side = QueueDb::open_for_calling(tmp.path()).unwrap();
+    let calls = staff_side.open_staff_calls().unwrap();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0].place, "服务网点");
+
+    // Idle reset forgets the ticket shown, the choices made and the call's note; staff answer.
     ctrl.reset_session();
     assert_eq!(q.get_code(), "");
     assert!(!m.get_card_open());
+    assert!(!q.get_staff_called() && q.get_staff_note().is_empty());
+    let later =
+        chrono::NaiveDateTime::parse_from_str("2026-11-23T09:33", "%Y-%m-%dT%H:%M").unwrap();
+    let answered = staff_side.answer_staff_call(None, later).unwrap().unwrap();
+    assert!(answered.answered && staff_side.open_staff_calls().unwrap().is_empty());
     drop(ctrl);
 
     // A dead printer: the number shows on screen, uncounted, and the voice says to note it.

@@ -174,27 +174,31 @@ fn reset_forgets_everything_and_the_desk_follows_content() {
         ),
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
-        .args(["--config", cfg.to_str().unwrap(), "queue", "list", "--day", "2026-11-23"])
-        .output()
-        .unwrap();
-    let listed = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "kiosk queue list failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // Staff's `kiosk queue …` beside the running kiosk: each must succeed.
+    let kiosk_cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
+            .args(["--config", cfg.to_str().unwrap(), "queue"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "kiosk queue {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let listed = kiosk_cli(&["list", "--day", "2026-11-23"]);
     assert!(listed.contains("L001"), "the CLI does not see the kiosk's ticket: {listed:?}");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
-        .args(["--config", cfg.to_str().unwrap(), "queue", "call", "L"])
-        .output()
-        .unwrap();
     // Calling uses today's date; the ticket was issued on the pinned day, so nobody waits today.
-    assert!(
-        out.status.success(),
-        "kiosk queue call failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    kiosk_cli(&["call", "L"]);
+    // 呼叫工作人员 at the running kiosk: staff see it with `queue status` and answer it.
+    ctrl.window().global::<Queue>().invoke_call_staff();
+    let status = kiosk_cli(&["status"]);
+    assert!(status.contains("staff call 1 at 09:30 from 取号排队"), "{status}");
+    assert!(kiosk_cli(&["answer"]).contains("answered staff call 1"));
+    assert!(!kiosk_cli(&["status"]).contains("staff call"), "answered calls are not listed");
+    assert!(kiosk_cli(&["answer"]).contains("no open staff call"));
     drop(ctrl);
 
     // ---- 5. The technician gesture, the PIN and the corner buttons ------------------------

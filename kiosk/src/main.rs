@@ -179,6 +179,13 @@ enum QueueCommand {
         #[arg(long)]
         store: Option<PathBuf>,
     },
+    /// Answer a resident's call for staff (呼叫工作人员): the oldest open one, or --id.
+    Answer {
+        #[arg(long)]
+        id: Option<i64>,
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
     /// Today's tickets, one per line: code, state, priority, called (for checks and tests).
     List {
         #[arg(long)]
@@ -436,6 +443,23 @@ fn queue_command(cmd: QueueCommand, config: &Config) -> Result<()> {
             }
             for (at, kind, detail) in db.faults(5)? {
                 println!("fault {at} {kind}: {detail}");
+            }
+            // Residents waiting for staff at the kiosk, oldest first.
+            for c in db.open_staff_calls()? {
+                let minutes = (now - c.at).num_minutes().max(0);
+                println!(
+                    "staff call {} at {} from {} (waiting {minutes} min)",
+                    c.id,
+                    c.at.format("%H:%M"),
+                    c.place
+                );
+            }
+        }
+        QueueCommand::Answer { id, store } => {
+            let mut db = QueueDb::open_for_calling(&with_store(store).queue_dir())?;
+            match db.answer_staff_call(id, now)? {
+                Some(c) => println!("answered staff call {} from {}", c.id, c.place),
+                None => println!("no open staff call"),
             }
         }
         QueueCommand::Call { service, store } => {

@@ -96,6 +96,9 @@ pub fn walk_every_screen(ctrl: &Controller) {
     a.invoke_answer(AidReply::NotSure);
     a.invoke_answer(AidReply::Yes);
     assert_ne!(a.get_headline(), "");
+    // 呼叫工作人员: the note stays until the session ends.
+    q.invoke_call_staff();
+    assert!(q.get_staff_called());
     // The technician page's touch test (the page itself sits behind the corner gesture and a
     // PIN; its touch dots are what a reset must clear).
     w.global::<Technician>().invoke_touch_test(0.5, 0.5);

@@ -9,10 +9,11 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::calling::{CallingSystem, Standalone};
 use super::printer::{PrintError, TicketPrinter};
 use super::speech::{ticket_sentence, Speaker};
 use super::ticket_print::TicketPrint;
-use super::tickets::{QueueDb, Ticket, TicketState};
+use super::tickets::{QueueDb, StaffCall, Ticket, TicketState};
 use crate::content::hall::queue::{QueueConfig, ServiceLine};
 
 /// What a desk needs to know, as plain data.
@@ -82,6 +83,11 @@ impl TicketDesk {
             hall_name: setup.hall_name,
             status_url: setup.status_url,
         })
+    }
+
+    /// A resident asks for staff from `place` (see [`QueueDb::call_staff`]).
+    pub fn call_staff(&mut self, place: &str, now: NaiveDateTime) -> Result<StaffCall> {
+        Standalone(&mut self.db).call_staff(place, now)
     }
 
     /// The queue services, hours and priority lane this desk issues for.

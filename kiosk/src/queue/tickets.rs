@@ -35,7 +35,28 @@ CREATE TABLE IF NOT EXISTS faults(
     kind TEXT NOT NULL,
     detail TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS staff_calls(
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    -- The screen the resident called from (a page name, never anything they typed).
+    place TEXT NOT NULL,
+    answered_at TEXT
+);
 ";
+
+/// A resident's 呼叫工作人员 that is still unanswered after this long is called again by a new
+/// tap; before it, a second tap joins the first (an impatient finger makes one call, not five).
+const STAFF_CALL_REPEAT_MINUTES: i64 = 10;
+
+/// A resident asked for staff at the kiosk (呼叫工作人员).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffCall {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    /// The screen the resident called from.
+    pub place: String,
+    pub answered: bool,
+}
 
 /// The states that hold a place in the queue.
 const COUNTED: &str = "('issued', 'uncertain')";
@@ -156,6 +177,8 @@ impl QueueDb {
             })?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch("PRAGMA synchronous=FULL;")?;
+        // A database an older kiosk made has no staff calls yet; its tables are all IF NOT EXISTS.
+        conn.execute_batch(SCHEMA)?;
         Ok(QueueDb { conn, _lock: None })
     }
 
@@ -222,6 +245,68 @@ impl QueueDb {
             self.conn.prepare("SELECT at, kind, detail FROM faults ORDER BY id DESC LIMIT ?1")?;
         let rows = st.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records that a resident asked for staff from `place`, and returns the call. An unanswered
+    /// call younger than [`STAFF_CALL_REPEAT_MINUTES`] is returned instead of a new one.
+    pub fn call_staff(&mut self, place: &str, now: NaiveDateTime) -> Result<StaffCall> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let since = now - chrono::Duration::minutes(STAFF_CALL_REPEAT_MINUTES);
+        let open = tx
+            .query_row(
+                "SELECT id, at, place, answered_at IS NOT NULL FROM staff_calls \
+                 WHERE answered_at IS NULL AND at >= ?1 ORDER BY id DESC LIMIT 1",
+                [since.format(TIME_FMT).to_string()],
+                staff_call_from_row,
+            )
+            .optional()?;
+        let call = match open {
+            Some(call) => call,
+            None => {
+                tx.execute(
+                    "INSERT INTO staff_calls(at, place) VALUES (?1, ?2)",
+                    params![now.format(TIME_FMT).to_string(), place],
+                )?;
+                StaffCall {
+                    id: tx.last_insert_rowid(),
+                    at: now,
+                    place: place.to_owned(),
+                    answered: false,
+                }
+            }
+        };
+        tx.commit()?;
+        Ok(call)
+    }
+
+    /// Calls for staff nobody has answered yet, oldest first.
+    pub fn open_staff_calls(&self) -> Result<Vec<StaffCall>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, at, place, answered_at IS NOT NULL FROM staff_calls \
+             WHERE answered_at IS NULL ORDER BY id",
+        )?;
+        let rows = st.query_map([], staff_call_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks a call answered (the oldest open one when `id` is None) and returns it; None when
+    /// there was none to answer.
+    pub fn answer_staff_call(
+        &mut self,
+        id: Option<i64>,
+        now: NaiveDateTime,
+    ) -> Result<Option<StaffCall>> {
+        let Some(call) = (match id {
+            Some(id) => self.open_staff_calls()?.into_iter().find(|c| c.id == id),
+            None => self.open_staff_calls()?.into_iter().next(),
+        }) else {
+            return Ok(None);
+        };
+        self.conn.execute(
+            "UPDATE staff_calls SET answered_at = ?1 WHERE id = ?2",
+            params![now.format(TIME_FMT).to_string(), call.id],
+        )?;
+        Ok(Some(StaffCall { answered: true, ..call }))
     }
 
     /// Tickets holding a place and not yet called.
@@ -305,6 +390,18 @@ impl QueueDb {
         let rows = st.query_map([day.to_string()], ticket_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+fn staff_call_from_row(r: &rusqlite::Row) -> rusqlite::Result<StaffCall> {
+    let at: String = r.get(1)?;
+    Ok(StaffCall {
+        id: r.get(0)?,
+        at: NaiveDateTime::parse_from_str(&at, TIME_FMT).map_err(|_| {
+            rusqlite::Error::InvalidColumnType(1, at.clone(), rusqlite::types::Type::Text)
+        })?,
+        place: r.get(2)?,
+        answered: r.get(3)?,
+    })
 }
 
 const TICKET_COLUMNS: &str =

@@ -22,8 +22,25 @@ use slint::{ComponentHandle, Timer, TimerMode};
 use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
 use crate::queue::desk::{Outcome, ServiceStatus, TicketDesk};
+use crate::queue::tickets::QueueDb;
 use crate::ui::hall_view;
 use crate::ui::{AppWindow, Page, Queue, ServiceItem};
+
+/// The screen a resident calls staff from, as the staff read it (no personal data: a page).
+fn place_name(page: Page) -> &'static str {
+    match page {
+        Page::Home => "首页",
+        Page::Categories | Page::Laws => "法律法规",
+        Page::Reader => "法律阅读",
+        Page::Search => "法律检索",
+        Page::Guides | Page::Guide => "办事指南",
+        Page::Topics | Page::Topic => "我遇到了",
+        Page::Map | Page::Points => "服务网点",
+        Page::Queue | Page::Ticket => "取号排队",
+        Page::Aid => "法律援助自测",
+        Page::Technician => "维护页面",
+    }
+}
 
 /// How often the screen looks for the printing outcome.
 const PRINT_POLL: Duration = Duration::from_millis(30);
@@ -281,6 +298,36 @@ impl QueueScreen {
 }
 
 impl QueueScreen {
+    /// 呼叫工作人员: records the call through the calling-system interface (the hall's staff see
+    /// it with `kiosk queue status`) with the screen the resident is on, and says what happens
+    /// next until the session ends. Taps within minutes of an unanswered call join it.
+    pub(crate) fn call_staff(&self, k: &dyn Kiosk) {
+        let place = place_name(k.current_page());
+        let now = k.now();
+        let recorded = self.ensure_desk(k).and_then(|()| {
+            let mut desk = self.desk.borrow_mut();
+            match desk.as_mut() {
+                Some((_, desk)) => desk.call_staff(place, now),
+                // The desk is with a ticket on the printing thread: a calling-side handle of the
+                // same database records the call without waiting for the printer.
+                None => QueueDb::open_for_calling(&k.config().queue_dir())?.call_staff(place, now),
+            }
+        });
+        let q = k.window().global::<Queue>();
+        match recorded {
+            Ok(call) => {
+                tracing::info!(call = call.id, place, "staff called to the kiosk");
+                q.set_staff_called(true);
+                q.set_staff_note("已通知工作人员，请在这里稍候".into());
+            }
+            Err(e) => {
+                crate::observe::fault("queue", &e.context("calling staff"));
+                q.set_staff_called(false);
+                q.set_staff_note("没能通知到工作人员，请到服务窗口或拨打 12348".into());
+            }
+        }
+    }
+
     /// Shows the seconds left on the ticket page and, at zero, ends the session: the next
     /// resident finds the home page, not this ticket. Leaving the page first stops the count.
     fn count_down_to_home(&self, k: &dyn Kiosk, secs: i32) {
@@ -324,11 +371,13 @@ impl QueueScreen {
         q.set_qr(Default::default());
         q.set_return_secs(0);
         self.leave.stop();
+        q.set_staff_called(false);
+        q.set_staff_note("".into());
     }
 }
 
 impl ScreenType for QueueScreen {
-    const DEMOS: &'static [&'static str] = &["queue", "ticket"];
+    const DEMOS: &'static [&'static str] = &["queue", "ticket", "staff-call"];
 
     fn new(window: &AppWindow, config: &Config) -> Self {
         let s = QueueScreen {
@@ -348,6 +397,7 @@ impl ScreenType for QueueScreen {
     fn wire(window: &AppWindow, k: &Weak<dyn Kiosk>) {
         let q = window.global::<Queue>();
         on!(k, q, on_open_queue, |c| c.screens().queue.open_queue(&*c, None));
+        on!(k, q, on_call_staff, |c| c.screens().queue.call_staff(&*c));
         on!(k, q, on_choose, |c, l| c.screens().queue.choose_service(&*c, &l));
         on!(k, q, on_toggle_priority, |c| c.screens().queue.toggle_priority(&*c));
         on!(k, q, on_confirm, |c| c.screens().queue.confirm_ticket(&*c));
@@ -365,7 +415,8 @@ impl Screen for QueueScreen {
     fn session_state(&self, k: &dyn Kiosk) -> String {
         let q = k.window().global::<Queue>();
         format!(
-            "{:?}; selected {:?} {:?} priority {}; ticket {:?} {:?} {:?} {} {} {} {:?} qr {} return {}",
+            "{:?}; selected {:?} {:?} priority {}; ticket {:?} {:?} {:?} {} {} {} {:?} qr {} return {}; \
+             staff {} {:?}",
             self.choice.borrow(),
             q.get_selected(),
             q.get_selected_name(),
@@ -378,7 +429,9 @@ impl Screen for QueueScreen {
             q.get_printed(),
             q.get_time(),
             q.get_qr().size().width,
-            q.get_return_secs()
+            q.get_return_secs(),
+            q.get_staff_called(),
+            q.get_staff_note()
         )
     }
 
@@ -387,6 +440,12 @@ impl Screen for QueueScreen {
     }
 
     fn show_demo(&self, k: &dyn Kiosk, name: &str, _: &DemoArgs) -> Result<()> {
+        if name == "staff-call" {
+            // 呼叫工作人员 from the aid check's first question: the note until the session ends.
+            k.screens().aid_check.open_aid_check(k);
+            self.call_staff(k);
+            return Ok(());
+        }
         if name == "ticket" {
             self.open_queue(k, Some("A"));
             self.confirm_ticket(k);
