@@ -167,6 +167,18 @@ fn legal_aid_quick_check_follows_the_statute() {
     let v = legal_aid::verdict(&a);
     assert_eq!(v.outcome, Outcome::AskWindow);
     assert!(v.reasons.iter().any(|r| r.contains("第三十四条")), "{:?}", v.reasons);
+    // Above the line but 不清楚 about an exemption that would set income aside: not 不符合,
+    // the window decides, and the reason says what is open.
+    let e = Answers {
+        matter: Some(0),
+        no_means_test: Some(No),
+        exempt_group: Some(NotSure),
+        income_below_line: Some(No),
+        ..Default::default()
+    };
+    let v = legal_aid::verdict(&e);
+    assert_eq!(v.outcome, Outcome::AskWindow);
+    assert!(v.reasons.iter().any(|r| r.contains("不确定")), "{:?}", v.reasons);
     // 家暴 victim (第三十二条): no income question at all, and the reason names the cases.
     let b = Answers {
         matter: Some(legal_aid::OTHER_MATTER),

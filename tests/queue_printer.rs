@@ -298,13 +298,16 @@ fn espeak_ng_says_the_number_in_mandarin() {
 fn a_call_for_staff_is_made_once_and_again_when_left_unanswered() {
     let tmp = tempfile::tempdir().unwrap();
     let mut db = QueueDb::open(tmp.path()).unwrap();
-    let first = db.call_staff("法律阅读", at("2026-11-23T09:30")).unwrap();
+    let (first, new) = db.call_staff("法律阅读", at("2026-11-23T09:30")).unwrap();
+    assert!(new);
     // Taps within ten minutes join the first call.
-    let again = db.call_staff("首页", at("2026-11-23T09:35")).unwrap();
+    let (again, new) = db.call_staff("首页", at("2026-11-23T09:35")).unwrap();
     assert_eq!(again, first);
+    assert!(!new);
     assert_eq!(db.open_staff_calls().unwrap().len(), 1);
     // Left unanswered past ten minutes, a tap calls again.
-    let later = db.call_staff("首页", at("2026-11-23T09:41")).unwrap();
+    let (later, new) = db.call_staff("首页", at("2026-11-23T09:41")).unwrap();
+    assert!(new);
     assert_ne!(later.id, first.id);
     assert_eq!(later.place, "首页");
     // Staff answer the oldest first; an answered call does not absorb a new tap.
@@ -312,6 +315,41 @@ fn a_call_for_staff_is_made_once_and_again_when_left_unanswered() {
     assert_eq!(answered.id, first.id);
     db.answer_staff_call(Some(later.id), at("2026-11-23T09:42")).unwrap().unwrap();
     assert!(db.open_staff_calls().unwrap().is_empty());
-    let fresh = db.call_staff("取号排队", at("2026-11-23T09:43")).unwrap();
+    let (fresh, new) = db.call_staff("取号排队", at("2026-11-23T09:43")).unwrap();
+    assert!(new);
     assert!(fresh.id > later.id && !fresh.answered);
+}
+
+#[test]
+fn a_take_away_page_prints_its_text_and_a_qr_of_it() {
+    use kiosk::queue::takeaway::{self, TakeAway};
+    let printer = LoopbackPrinter::start(Behaviour::Ready);
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut ready, _) = desk(tmp.path(), &printer.url());
+    let page = TakeAway {
+        hall: "榆林市公共法律服务中心".into(),
+        title: "法律援助申请 · 材料清单".into(),
+        lines: vec!["需要带的材料：".into(), "□ 身份证：原件和复印件 1 份".into()],
+    };
+    ready.print_takeaway(&page, at("2026-11-23T09:30")).unwrap();
+    let job = printer.jobs.lock().unwrap()[0].bytes.clone();
+    let elements = decode(&job).unwrap();
+    let r = readout(&elements);
+    assert_eq!(r.lines, takeaway::lines(&page), "the paper says what the page says");
+    assert_eq!(r.qr, vec![takeaway::qr_text(&page)]);
+    assert!(r.qr[0].contains("□ 身份证"), "{:?}", r.qr);
+    assert!(r.cut && elements.contains(&Element::ChineseMode(true)));
+    // No ticket was issued for it.
+    assert!(ready.services(at("2026-11-23T09:31")).unwrap().iter().all(|s| s.waiting == 0));
+
+    // A printer that is not there: the screen is told, and the fault names the printer.
+    let tmp = tempfile::tempdir().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let (mut dead, _) = desk(tmp.path(), &format!("tcp://{closed}"));
+    assert!(dead.print_takeaway(&page, at("2026-11-23T09:30")).is_err());
+    drop(dead);
+    let db = QueueDb::open(tmp.path()).unwrap();
+    let faults = db.faults(5).unwrap();
+    assert_eq!(faults.len(), 1);
+    assert!(faults[0].2.contains("tcp://") && !faults[0].2.contains("身份证"), "{faults:?}");
 }

@@ -13,6 +13,7 @@ use support::ui::{tap, wait_for_ticket};
 use i_slint_backend_testing::ElementHandle;
 use kiosk::app::config::Config;
 use kiosk::content::Store;
+use kiosk::queue::desk::STAFF_CALL_SENTENCE;
 use kiosk::queue::speech::RecordingSpeaker;
 use kiosk::queue::tickets::QueueDb;
 use kiosk::ui::controller::Controller;
@@ -90,6 +91,17 @@ fn hall_screens() {
     w.global::<Nav>().invoke_back();
     assert_eq!(w.global::<Nav>().get_page(), Page::Guide);
 
+    // The checklist on paper: materials and where to go, no ticket issued.
+    tap(w, "打印材料清单");
+    assert!(w.global::<Queue>().get_printing());
+    wait_for_ticket(w);
+    assert_eq!(w.global::<Queue>().get_takeaway_note(), "已打印，请从屏幕下方的出票口取走");
+    let paper = readout(&decode(&printer.jobs.lock().unwrap()[0].bytes).unwrap());
+    assert_eq!(paper.lines[1], "法律援助申请 · 材料清单");
+    assert!(paper.lines.iter().any(|l| l.starts_with("□ 法律援助申请表")), "{:?}", paper.lines);
+    assert!(paper.lines.iter().any(|l| l.starts_with("办理窗口：1、2号窗口")), "{:?}", paper.lines);
+    assert!(paper.qr[0].starts_with("法律援助申请 · 材料清单\n"), "{:?}", paper.qr);
+
     // 取号办理 from the guide → the queue with 法律援助 chosen → a printed ticket.
     tap(w, "取号办理：法律援助");
     assert_eq!(w.global::<Nav>().get_page(), Page::Queue);
@@ -102,7 +114,7 @@ fn hall_screens() {
     let q = w.global::<Queue>();
     assert!(q.get_printed());
     assert_eq!(q.get_code(), "A001");
-    let job = readout(&decode(&printer.jobs.lock().unwrap()[0].bytes).unwrap());
+    let job = readout(&decode(&printer.jobs.lock().unwrap()[1].bytes).unwrap());
     assert_eq!(job.lines[2], "A001");
     assert!(speech.said()[0].contains("A 零零一号"));
     // The page points to the slot, counts down, and returns home by itself: the next resident
@@ -110,6 +122,13 @@ fn hall_screens() {
     assert!(ElementHandle::find_by_accessible_label(w, "↓ 请从屏幕下方的出票口取走号票 ↓")
         .next()
         .is_some());
+    assert_eq!(q.get_return_secs(), 20);
+    for _ in 0..10 {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1000));
+    }
+    assert_eq!(q.get_return_secs(), 10);
+    // A touch (the resident is still there) starts the count again.
+    ctrl.activity();
     assert_eq!(q.get_return_secs(), 20);
     for _ in 0..19 {
         i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1000));
@@ -177,6 +196,9 @@ fn hall_screens() {
     assert!(q.get_staff_called());
     assert_eq!(q.get_staff_note(), "已通知工作人员，请在这里稍候");
     tap(w, "已呼叫工作人员");
+    // Said aloud in the hall once, for the one call.
+    let said = speech.said();
+    assert_eq!(said.iter().filter(|s| *s == STAFF_CALL_SENTENCE).count(), 1, "{said:?}");
     let mut staff_side = QueueDb::open_for_calling(tmp.path()).unwrap();
     let calls = staff_side.open_staff_calls().unwrap();
     assert_eq!(calls.len(), 1, "{calls:?}");
@@ -287,6 +309,15 @@ fn hall_screens() {
     tap(w, "赡养费、抚养费、扶养费");
     tap(w, "是");
     assert_eq!(a.get_outcome(), AidOutcome::Likely);
+    // The answer on paper, without the answers tapped.
+    tap(w, "打印结果");
+    wait_for_ticket(w);
+    assert!(w.global::<Queue>().get_takeaway_note().starts_with("已打印"));
+    let jobs = printer.jobs.lock().unwrap().len();
+    let paper = readout(&decode(&printer.jobs.lock().unwrap()[jobs - 1].bytes).unwrap());
+    assert_eq!(paper.lines[1], "法律援助自测结果");
+    assert_eq!(paper.lines[2], "您很可能可以申请法律援助");
+    assert!(paper.lines.iter().any(|l| l.starts_with("法律依据：《法律援助法》第三十一条")));
     tap(w, "取号：A 法律援助");
     assert_eq!(w.global::<Nav>().get_page(), Page::Queue);
     assert_eq!(w.global::<Queue>().get_selected(), "A");

@@ -195,7 +195,7 @@ fn reset_forgets_everything_and_the_desk_follows_content() {
     // 呼叫工作人员 at the running kiosk: staff see it with `queue status` and answer it.
     ctrl.window().global::<Queue>().invoke_call_staff();
     let status = kiosk_cli(&["status"]);
-    assert!(status.contains("staff call 1 at 09:30 from 取号排队"), "{status}");
+    assert!(status.contains("staff call 1 at 2026-11-23 09:30 from 取号排队"), "{status}");
     assert!(kiosk_cli(&["answer"]).contains("answered staff call 1"));
     assert!(!kiosk_cli(&["status"]).contains("staff call"), "answered calls are not listed");
     assert!(kiosk_cli(&["answer"]).contains("no open staff call"));

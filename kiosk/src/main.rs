@@ -450,7 +450,7 @@ fn queue_command(cmd: QueueCommand, config: &Config) -> Result<()> {
                 println!(
                     "staff call {} at {} from {} (waiting {minutes} min)",
                     c.id,
-                    c.at.format("%H:%M"),
+                    c.at.format("%Y-%m-%d %H:%M"),
                     c.place
                 );
             }

@@ -260,7 +260,6 @@ impl Store {
         self.generation_dir.join("content.db")
     }
 
-    /// Categories with their law counts, core-heavy categories first.
     /// The library's categories with their law counts, in [`CATEGORY_ORDER`]; categories it
     /// does not name follow, larger first.
     pub fn categories(&self) -> Result<Vec<(String, i64)>> {

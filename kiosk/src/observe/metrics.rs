@@ -66,6 +66,9 @@ pub struct Metrics {
     /// 1 for the screen on display, 0 for the others shown since start.
     pub current_screen: IntGaugeVec,
     pub searches: IntCounter,
+    /// Residents' 呼叫工作人员 (a tap that joins an unanswered call does not count): what the
+    /// fleet's KioskStaffCalled alert pages the hall with.
+    pub staff_calls: IntCounter,
     /// Errors a resident could not fix, by component (see [`super::fault`]).
     pub errors: IntCounterVec,
     /// 0 ok, 1 degraded, 2 failing (as `/healthz` says).
@@ -217,6 +220,10 @@ impl Metrics {
                 &["screen"],
             ),
             searches: counter("kiosk_searches_total", "Searches run."),
+            staff_calls: counter(
+                "kiosk_staff_calls_total",
+                "Residents' calls for staff at the kiosk (呼叫工作人员).",
+            ),
             errors: counter_vec(
                 "kiosk_errors_total",
                 "Errors a resident could not fix, by component.",

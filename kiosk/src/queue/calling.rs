@@ -11,7 +11,8 @@ use super::tickets::{QueueDb, StaffCall, Ticket};
 
 pub trait CallingSystem {
     /// A resident at the kiosk asks for staff (呼叫工作人员) from `place`, the screen they are on.
-    fn call_staff(&mut self, place: &str, now: NaiveDateTime) -> Result<StaffCall>;
+    /// Returns the call and whether it is new (a repeated tap joins an unanswered call).
+    fn call_staff(&mut self, place: &str, now: NaiveDateTime) -> Result<(StaffCall, bool)>;
     /// Marks the next ticket of `letter` (priority lane first) as called and returns it.
     fn call_next(&mut self, letter: &str, now: NaiveDateTime) -> Result<Option<Ticket>>;
     /// The ticket of `letter` being served now.
@@ -22,7 +23,7 @@ pub trait CallingSystem {
 pub struct Standalone<'a>(pub &'a mut QueueDb);
 
 impl CallingSystem for Standalone<'_> {
-    fn call_staff(&mut self, place: &str, now: NaiveDateTime) -> Result<StaffCall> {
+    fn call_staff(&mut self, place: &str, now: NaiveDateTime) -> Result<(StaffCall, bool)> {
         self.0.call_staff(place, now)
     }
 

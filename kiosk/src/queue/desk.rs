@@ -12,6 +12,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::calling::{CallingSystem, Standalone};
 use super::printer::{PrintError, TicketPrinter};
 use super::speech::{ticket_sentence, Speaker};
+use super::takeaway::TakeAway;
 use super::ticket_print::TicketPrint;
 use super::tickets::{QueueDb, StaffCall, Ticket, TicketState};
 use crate::content::hall::queue::{QueueConfig, ServiceLine};
@@ -59,6 +60,9 @@ pub struct ServiceStatus {
     pub wait_minutes: u32,
 }
 
+/// What the kiosk says when a resident calls for staff.
+pub const STAFF_CALL_SENTENCE: &str = "请工作人员到自助查询机旁协助。";
+
 pub struct TicketDesk {
     db: QueueDb,
     printer: Box<dyn TicketPrinter>,
@@ -85,9 +89,32 @@ impl TicketDesk {
         })
     }
 
-    /// A resident asks for staff from `place` (see [`QueueDb::call_staff`]).
-    pub fn call_staff(&mut self, place: &str, now: NaiveDateTime) -> Result<StaffCall> {
-        Standalone(&mut self.db).call_staff(place, now)
+    /// Prints a page a resident takes away (a guide's checklist, the aid check's answer). A
+    /// failure is recorded in the fault log, naming the printer, and returned for the screen,
+    /// which then offers the page's QR code instead.
+    pub fn print_takeaway(&mut self, page: &TakeAway, now: NaiveDateTime) -> Result<()> {
+        let printed = self.printer.print_takeaway(page);
+        let outcome = match &printed {
+            Ok(()) => "printed",
+            Err(PrintError::NotConfigured) => "screen_only",
+            Err(_) => "print_failed",
+        };
+        tracing::info!(outcome, "take-away page");
+        if let Err(e) = printed {
+            self.db.record_fault(now, e.kind(), &format!("{}: {e}", self.printer.describe()))?;
+            bail!("take-away page not printed: {e}");
+        }
+        Ok(())
+    }
+
+    /// A resident asks for staff from `place` (see [`QueueDb::call_staff`]); a new call is also
+    /// said aloud, so staff in the hall hear it.
+    pub fn call_staff(&mut self, place: &str, now: NaiveDateTime) -> Result<(StaffCall, bool)> {
+        let (call, new) = Standalone(&mut self.db).call_staff(place, now)?;
+        if new {
+            self.speaker.say(STAFF_CALL_SENTENCE);
+        }
+        Ok((call, new))
     }
 
     /// The queue services, hours and priority lane this desk issues for.

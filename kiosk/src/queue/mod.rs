@@ -1,5 +1,6 @@
 //! Queue tickets: numbering in SQLite, the ticket printer, the spoken number, and the interface
-//! to the hall's calling system.
+//! to the hall's calling system; and pages residents take away on the same printer
+//! ([`takeaway`]).
 //!
 //! A ticket is reserved (committed, fsynced) before a byte goes to the printer and settled after
 //! the printer answers, so a crash can burn a number but never issue it twice, and a printed
@@ -12,5 +13,6 @@ pub mod calling;
 pub mod desk;
 pub mod printer;
 pub mod speech;
+pub mod takeaway;
 pub mod ticket_print;
 pub mod tickets;

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
+use super::takeaway::{self, TakeAway};
 use super::ticket_print::{escpos_bytes, TicketPrint};
 
 /// Where the printer is. Parsed when the config loads, so a typo stops the kiosk at start with
@@ -100,9 +101,10 @@ impl PrintError {
     }
 }
 
-/// Prints a ticket and says whether the printer took it.
+/// Prints a ticket, or a page to take away, and says whether the printer took it.
 pub trait TicketPrinter: Send {
     fn print(&mut self, ticket: &TicketPrint) -> Result<(), PrintError>;
+    fn print_takeaway(&mut self, page: &TakeAway) -> Result<(), PrintError>;
     /// The printer as the fault log names it (never the resident).
     fn describe(&self) -> String;
 }
@@ -130,6 +132,12 @@ impl TicketPrinter for EscPosPrinter {
         self.link.send(&job)
     }
 
+    fn print_takeaway(&mut self, page: &TakeAway) -> Result<(), PrintError> {
+        let job =
+            takeaway::escpos_bytes(page).map_err(|e| PrintError::Encoding(format!("{e:#}")))?;
+        self.link.send(&job)
+    }
+
     fn describe(&self) -> String {
         self.link.describe()
     }
@@ -140,6 +148,10 @@ pub struct NoPrinter;
 
 impl TicketPrinter for NoPrinter {
     fn print(&mut self, _: &TicketPrint) -> Result<(), PrintError> {
+        Err(PrintError::NotConfigured)
+    }
+
+    fn print_takeaway(&mut self, _: &TakeAway) -> Result<(), PrintError> {
         Err(PrintError::NotConfigured)
     }
 

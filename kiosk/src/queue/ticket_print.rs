@@ -51,7 +51,14 @@ const FS_CHINESE_MODE: &[u8] = &[0x1C, 0x26];
 /// A driver that keeps the bytes instead of sending them: the transport is ours (timeouts,
 /// status replies), the command encoding is the crate's.
 #[derive(Clone, Default)]
-struct Capture(Rc<RefCell<Vec<u8>>>);
+pub(super) struct Capture(Rc<RefCell<Vec<u8>>>);
+
+impl Capture {
+    /// The bytes captured, once the printer that wrote them is gone.
+    fn into_bytes(self) -> Vec<u8> {
+        Rc::try_unwrap(self.0).map(RefCell::into_inner).unwrap_or_else(|rc| rc.borrow().clone())
+    }
+}
 
 impl Driver for Capture {
     fn name(&self) -> String {
@@ -71,39 +78,55 @@ impl Driver for Capture {
 
 /// The ESC/POS job for one ticket.
 pub fn escpos_bytes(t: &TicketPrint) -> Result<Vec<u8>> {
+    let l = lines(t);
+    job(|p| {
+        p.justify(JustifyMode::CENTER)?;
+        p.bold(true)?;
+        p.writeln(&l[0])?;
+        p.bold(false)?;
+        p.writeln(&l[1])?;
+        p.size(4, 4)?;
+        p.bold(true)?;
+        p.writeln(&l[2])?;
+        p.bold(false)?;
+        p.size(1, 1)?;
+        let mut rest = l[3..].iter();
+        if t.priority.is_some() {
+            p.size(2, 2)?;
+            p.writeln(rest.next().expect("priority line"))?;
+            p.size(1, 1)?;
+        }
+        p.writeln(rest.next().expect("ahead line"))?;
+        p.writeln(rest.next().expect("time line"))?;
+        p.qrcode_option(
+            &t.qr,
+            QRCodeOption::new(QRCodeModel::Model2, 6, QRCodeCorrectionLevel::M),
+        )?;
+        for line in rest {
+            p.writeln(line)?;
+        }
+        Ok(())
+    })
+}
+
+/// One ESC/POS job as bytes: the printer reset and put in Chinese (GB18030) mode, what `write`
+/// prints, then a feed and a cut. Tickets and take-away pages share it.
+pub(super) fn job(
+    write: impl FnOnce(&mut Printer<Capture>) -> escpos::errors::Result<()>,
+) -> Result<Vec<u8>> {
     let capture = Capture::default();
     let protocol = Protocol::new(Encoder::new(encoding_rs::GB18030));
     let mut p = Printer::new(capture.clone(), protocol, None);
-    let l = lines(t);
-    let err = |e: escpos::errors::PrinterError| anyhow::anyhow!("ESC/POS: {e}");
-    p.init().map_err(err)?;
-    p.custom(FS_CHINESE_MODE).map_err(err)?;
-    p.justify(JustifyMode::CENTER).map_err(err)?;
-    p.bold(true).map_err(err)?;
-    p.writeln(&l[0]).map_err(err)?;
-    p.bold(false).map_err(err)?;
-    p.writeln(&l[1]).map_err(err)?;
-    p.size(4, 4).map_err(err)?;
-    p.bold(true).map_err(err)?;
-    p.writeln(&l[2]).map_err(err)?;
-    p.bold(false).map_err(err)?;
-    p.size(1, 1).map_err(err)?;
-    let mut rest = l[3..].iter();
-    if t.priority.is_some() {
-        p.size(2, 2).map_err(err)?;
-        p.writeln(rest.next().expect("priority line")).map_err(err)?;
-        p.size(1, 1).map_err(err)?;
-    }
-    p.writeln(rest.next().expect("ahead line")).map_err(err)?;
-    p.writeln(rest.next().expect("time line")).map_err(err)?;
-    p.qrcode_option(&t.qr, QRCodeOption::new(QRCodeModel::Model2, 6, QRCodeCorrectionLevel::M))
-        .map_err(err)?;
-    for line in rest {
-        p.writeln(line).map_err(err)?;
-    }
-    p.feeds(3).map_err(err)?;
-    p.cut().map_err(err)?;
-    p.print().map_err(err)?;
+    let run = |p: &mut Printer<Capture>| -> escpos::errors::Result<()> {
+        p.init()?;
+        p.custom(FS_CHINESE_MODE)?;
+        write(p)?;
+        p.feeds(3)?;
+        p.cut()?;
+        p.print()?;
+        Ok(())
+    };
+    run(&mut p).map_err(|e| anyhow::anyhow!("ESC/POS: {e}"))?;
     drop(p);
-    Ok(Rc::try_unwrap(capture.0).map(RefCell::into_inner).unwrap_or_else(|rc| rc.borrow().clone()))
+    Ok(capture.into_bytes())
 }

@@ -165,7 +165,8 @@ impl QueueDb {
 
     /// Opens the database a kiosk issues into, without the issuer lock, while the kiosk runs:
     /// for listing tickets, faults and calling the next number (`kiosk queue …`). WAL lets it read
-    /// beside the issuer; its writes (a call) wait for the issuer's commit. Never creates one.
+    /// beside the issuer; its writes (a call) wait for the issuer's commit. Never creates the
+    /// database; adds the tables a newer firmware has (staff calls) to one an older kiosk made.
     pub fn open_for_calling(dir: &Path) -> Result<QueueDb> {
         let path = dir.join("queue.db");
         let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)
@@ -247,9 +248,10 @@ impl QueueDb {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Records that a resident asked for staff from `place`, and returns the call. An unanswered
-    /// call younger than [`STAFF_CALL_REPEAT_MINUTES`] is returned instead of a new one.
-    pub fn call_staff(&mut self, place: &str, now: NaiveDateTime) -> Result<StaffCall> {
+    /// Records that a resident asked for staff from `place`, and returns the call and whether
+    /// it is new. An unanswered call younger than [`STAFF_CALL_REPEAT_MINUTES`] is returned
+    /// instead of a new one (false).
+    pub fn call_staff(&mut self, place: &str, now: NaiveDateTime) -> Result<(StaffCall, bool)> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let since = now - chrono::Duration::minutes(STAFF_CALL_REPEAT_MINUTES);
         let open = tx
@@ -261,18 +263,19 @@ impl QueueDb {
             )
             .optional()?;
         let call = match open {
-            Some(call) => call,
+            Some(call) => (call, false),
             None => {
                 tx.execute(
                     "INSERT INTO staff_calls(at, place) VALUES (?1, ?2)",
                     params![now.format(TIME_FMT).to_string(), place],
                 )?;
-                StaffCall {
+                let call = StaffCall {
                     id: tx.last_insert_rowid(),
                     at: now,
                     place: place.to_owned(),
                     answered: false,
-                }
+                };
+                (call, true)
             }
         };
         tx.commit()?;

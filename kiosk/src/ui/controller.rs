@@ -214,6 +214,8 @@ impl Controller {
         self.recently_touched.start(TimerMode::SingleShot, QUIET_BEFORE_SWITCH, || {});
         self.lag_probe.touched();
         self.idle.activity();
+        // A resident still at the ticket page (photographing the number) keeps it.
+        self.screens.queue.touched(self);
     }
 
     /// Returns home and forgets everything of this resident's session: every registered screen

@@ -142,18 +142,17 @@ pub fn county_labels(map: &SchematicMap) -> Vec<CountyLabel> {
 
 /// A county name's centre below its label point, in pixels: clear of a pin standing there.
 const LABEL_BELOW_PX: f32 = 45.0;
-/// A county name's height and the width of one character (Metrics.font-small, 26 px), and the
-/// radius a pin covers.
+/// A county name's box height and the width of one character (Metrics.font-small, 26 px; see
+/// ui/pages/map.slint), and the radius a pin covers.
 const LABEL_HEIGHT_PX: f32 = 40.0;
 const LABEL_CHAR_PX: f32 = 26.0;
 const PIN_RADIUS_PX: f32 = 40.0;
 
 /// Places each county's name beside its label point where it covers no other name and no pin
 /// and stays on the canvas: below, else above, right, left or diagonally, else wherever it
-/// covers least.
-/// Small neighbouring counties (子洲县, 绥德县, 吴堡县) would otherwise print their names into each
-/// other. `px_per_unit` is the canvas' scale for the view shown, `view` the plane region the
-/// canvas shows (x, y, w, h).
+/// covers least. Small neighbouring counties (子洲县, 绥德县, 吴堡县) would otherwise print their
+/// names into each other. `px_per_unit` is the canvas' scale for the view shown, `view` the
+/// plane region the canvas shows (x, y, w, h).
 pub fn place_labels(
     labels: &mut [CountyLabel],
     pins: &[PinItem],

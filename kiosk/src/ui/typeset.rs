@@ -15,8 +15,31 @@ pub fn prose(text: &str) -> String {
     if text.is_empty() {
         return String::new();
     }
-    let plain: String = text.chars().filter(|c| *c != zh::WORD_JOINER).collect();
-    segment::words(&plain).into_iter().map(zh::unbroken).collect()
+    // Joiners already there (a name list kept whole, text set before) stay: the segmenter reads
+    // the text without them, and they are put back after the character they followed.
+    let mut plain = String::with_capacity(text.len());
+    let mut glued_after = Vec::new(); // char indices of `plain` followed by a joiner
+    for c in text.chars() {
+        if c == zh::WORD_JOINER {
+            glued_after.push(plain.chars().count().saturating_sub(1));
+        } else {
+            plain.push(c);
+        }
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut index = 0;
+    for word in segment::words(&plain) {
+        let n = word.chars().count();
+        for (i, c) in word.chars().enumerate() {
+            out.push(c);
+            let inside = i + 1 < n;
+            if inside || glued_after.binary_search(&index).is_ok() {
+                out.push(zh::WORD_JOINER);
+            }
+            index += 1;
+        }
+    }
+    out
 }
 
 /// Wires the `Typeset` global's function.
@@ -40,5 +63,11 @@ mod tests {
         assert!(!set.contains("可\u{2060}。"), "punctuation is not glued: {set:?}");
         // Idempotent: a text set twice is set once.
         assert_eq!(prose(&set), set);
+        // Glue already there stays, even where the segmenter would break (a name kept whole).
+        let names = zh::name_list(&["法律咨询", "司法鉴定"]);
+        let set = prose(&names);
+        assert_eq!(set.replace(zh::WORD_JOINER, ""), "法律咨询、司法鉴定");
+        assert!(set.contains("法\u{2060}律\u{2060}咨\u{2060}询"), "{set:?}");
+        assert!(set.contains("司\u{2060}法\u{2060}鉴\u{2060}定"), "{set:?}");
     }
 }

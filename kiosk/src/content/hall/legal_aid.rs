@@ -1,9 +1,11 @@
-//! 法律援助 quick check: a few yes/no taps give a plain answer and next steps. The answers live
-//! only in the session (cleared on idle); nothing is stored or logged.
+//! 法律援助 quick check: a few taps (是 / 不是 / 不清楚) give a plain answer and next steps. The
+//! answers live only in the session (cleared on idle); nothing is stored or logged.
 //!
-//! The rules are 法律援助法 第三十一条 (which civil/administrative matters), 第三十二条 (cases with
-//! no means test), 第四十二条 (groups exempt from the means check) and 第三十四条 (the province
-//! sets the income line).
+//! The rules are 法律援助法 第二十四条 (the accused may apply for economic or other reasons),
+//! 第二十五条 (whom the court, procuratorate or police must find a lawyer for), 第二十九条 (crime
+//! victims), 第三十一条 (which civil/administrative matters), 第三十二条 (cases with no means
+//! test), 第四十二条 (groups exempt from the means check) and 第三十四条 (the province sets the
+//! income line).
 
 /// What a resident may come about: 第三十一条's matters as a resident would recognise them, then
 /// the criminal matters of 第二十四条 (defence) and 第二十九条 (victims), then anything else.
@@ -87,8 +89,9 @@ pub fn next_question(a: &Answers) -> Option<Question> {
         Some(m) => m,
     };
     if matter == CRIMINAL_DEFENCE {
-        // 第二十四条 needs no means test ("因经济困难或者其他原因"): one question, who must be
-        // given a lawyer whether or not anyone applies.
+        // 第二十四条 asks for "经济困难或者其他原因", not the income check of a civil matter (the
+        // agency weighs the reason): one question, who must be given a lawyer whether or not
+        // anyone applies (第二十五条).
         return a.mandatory_defence.is_none().then_some(Question::MandatoryDefence);
     }
     // A yes settles the means question; no and 不清楚 ask on.
@@ -138,6 +141,7 @@ impl Question {
                     "视力、听力、言语残疾",
                     "不能完全辨认自己行为的成年人",
                     "可能被判处无期徒刑、死刑",
+                    "死刑复核案件、缺席审判案件的被告人",
                 ],
             ),
             Question::NoMeansTest => listed(
@@ -152,7 +156,7 @@ impl Question {
             Question::ExemptGroup => listed(
                 "您是否属于以下人员？",
                 &[
-                    "低保、特困、优抚对象",
+                    "低保、特困、优抚对象，或者受过司法救助",
                     "无固定生活来源的未成年人、老年人、残疾人",
                     "讨要工资或工伤赔偿的进城务工人员",
                 ],
@@ -203,7 +207,7 @@ pub fn verdict(a: &Answers) -> Verdict {
         Some(true)
     } else if a.exempt_group == Some(Reply::Yes) {
         reasons.push(format!(
-            "{EXEMPT_GROUPS}，属于第四十二条规定的人员，免予核查经济困难状况，带上证明材料即可。"
+            "{EXEMPT_GROUPS}，属于第四十二条规定的人员之一，免予核查经济困难状况，带上证明材料即可。"
         ));
         Some(true)
     } else {
@@ -214,7 +218,19 @@ pub fn verdict(a: &Answers) -> Verdict {
             }
             Some(Reply::No) => {
                 reasons.push("收入高于经济困难标准，一般不符合经济困难条件。".into());
-                Some(false)
+                // An exemption nobody could confirm would set the income aside: the window
+                // decides, rather than the kiosk saying 不符合.
+                if a.no_means_test == Some(Reply::NotSure) || a.exempt_group == Some(Reply::NotSure)
+                {
+                    reasons.push(
+                        "您对是否属于第三十二条的情形或第四十二条规定的人员不确定；如果属于，\
+                         可以不看收入，请到窗口确认。"
+                            .into(),
+                    );
+                    None
+                } else {
+                    Some(false)
+                }
             }
             Some(Reply::NotSure) | None => {
                 reasons
@@ -245,13 +261,14 @@ pub fn verdict(a: &Answers) -> Verdict {
     Verdict { outcome, headline: headline.into(), reasons, next_steps, basis: basis_list }
 }
 
-/// A criminal defence (第二十四条): no means test; for the accused 第二十五条 lists, the court,
-/// procuratorate or police must have a lawyer assigned even if nobody applies.
+/// A criminal defence (第二十四条: economic or other reasons, which the agency weighs); for the
+/// accused 第二十五条 lists, the court, procuratorate or police must have a lawyer assigned even
+/// if nobody applies.
 fn defence_verdict(a: &Answers) -> Verdict {
     let mut reasons = Vec::new();
     let headline = if a.mandatory_defence == Some(Reply::Yes) {
         reasons.push(
-            "属于第二十五条的情形，没有委托辩护人的，人民法院、人民检察院、公安机关应当通知\
+            "属于第二十五条的情形之一，没有委托辩护人的，人民法院、人民检察院、公安机关应当通知\
              法律援助机构指派律师担任辩护人。"
                 .to_owned(),
         );
@@ -260,7 +277,8 @@ fn defence_verdict(a: &Answers) -> Verdict {
         if a.mandatory_defence == Some(Reply::NotSure) {
             reasons.push(
                 "未成年人，视力、听力、言语残疾人，不能完全辨认自己行为的成年人，可能被判处\
-                 无期徒刑、死刑的人，办案机关应当通知指派律师（第二十五条）。"
+                 无期徒刑、死刑的人，死刑复核案件、缺席审判案件的被告人，办案机关应当通知\
+                 指派律师（第二十五条）。"
                     .to_owned(),
             );
         }

@@ -12,6 +12,7 @@ use crate::app::config::Config;
 use crate::content::hall::legal_aid::{
     next_question, verdict, Answers, Outcome, Question, Reply, MATTERS,
 };
+use crate::queue::takeaway::TakeAway;
 use crate::ui::{AidBasis, AidCheck, AidOutcome, AidReply, AppWindow, Page};
 
 /// The name the law reader knows 法律援助法 by.
@@ -42,6 +43,7 @@ impl AidCheckScreen {
     /// Starts the check from its first question.
     pub(crate) fn open_aid_check(&self, k: &dyn Kiosk) {
         *self.state.borrow_mut() = State::default();
+        k.screens().queue.clear_takeaway_note(k);
         self.show(k);
         if k.current_page() != Page::Aid {
             k.go(Page::Aid);
@@ -139,6 +141,30 @@ impl AidCheckScreen {
         }
     }
 
+    /// The answer on paper: the headline, its reasons, the next steps and the articles, so the
+    /// resident brings it to the window. The answers tapped are not printed, only what follows.
+    fn print_result(&self, k: &dyn Kiosk) {
+        let answers = self.state.borrow().answers;
+        if next_question(&answers).is_some() {
+            return;
+        }
+        let v = verdict(&answers);
+        let mut lines = vec![v.headline.clone()];
+        lines.extend(v.reasons.iter().map(|r| format!("· {r}")));
+        lines.push("接下来怎么办：".to_owned());
+        lines.extend(v.next_steps.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)));
+        let articles: Vec<String> =
+            v.basis.iter().map(|b| format!("第{}条", crate::text::zh::number(b.number))).collect();
+        lines.push(format!("法律依据：《法律援助法》{}", articles.join("、")));
+        lines.push("结果仅供参考，以法律援助机构审查为准。".to_owned());
+        let page = TakeAway {
+            hall: k.store().info().deployment.hall_name.clone(),
+            title: "法律援助自测结果".to_owned(),
+            lines,
+        };
+        k.screens().queue.print_takeaway(k, page);
+    }
+
     /// The queue, with the service the verdict suggests chosen.
     fn take_ticket(&self, k: &dyn Kiosk) {
         let outcome = verdict(&self.state.borrow().answers).outcome;
@@ -212,6 +238,7 @@ impl ScreenType for AidCheckScreen {
         on!(k, a, on_undo, |c| c.screens().aid_check.undo(&*c));
         on!(k, a, on_open_article, |c, n| c.screens().aid_check.open_article(&*c, n.max(0) as u32));
         on!(k, a, on_take_ticket, |c| c.screens().aid_check.take_ticket(&*c));
+        on!(k, a, on_print_result, |c| c.screens().aid_check.print_result(&*c));
     }
 }
 

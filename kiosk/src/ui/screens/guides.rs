@@ -8,6 +8,7 @@ use slint::{ComponentHandle, SharedString};
 
 use super::{on, strings, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
+use crate::queue::takeaway::TakeAway;
 use crate::ui::hall_view;
 use crate::ui::{AppWindow, BasisItem, FactItem, GuideRow, Guides, MaterialItem, Page, StepItem};
 
@@ -75,6 +76,7 @@ impl GuidesScreen {
         self.serial.set(self.serial.get() + 1);
         w.set_serial(self.serial.get());
         *self.state.borrow_mut() = State { guide: Some(index), checked };
+        k.screens().queue.clear_takeaway_note(k);
         k.go(Page::Guide);
     }
 
@@ -98,6 +100,38 @@ impl GuidesScreen {
         if let Some(guide) = s.guide.and_then(|i| h.guides.get(i)) {
             self.materials.set(hall_view::material_items(guide, &s.checked));
         }
+    }
+
+    /// The open guide's checklist on paper: the materials to bring and where to go.
+    fn print_checklist(&self, k: &dyn Kiosk) {
+        let guide = self.state.borrow().guide;
+        let Some(h) = k.hall() else { return };
+        let Some(guide) = guide.and_then(|i| h.guides.get(i)) else { return };
+        let service = guide.queue.as_deref().and_then(|l| h.queue.service(l));
+        let mut lines = vec!["需要带的材料：".to_owned()];
+        for m in &guide.materials {
+            let mut line = format!("□ {}：{} {} 份", m.name, m.form, m.copies);
+            if !m.required {
+                line += "（有则带上）";
+            }
+            if !m.note.is_empty() {
+                line += &format!("；{}", m.note);
+            }
+            lines.push(line);
+        }
+        lines.push("办理流程：".to_owned());
+        lines.extend(
+            guide.steps.iter().enumerate().map(|(i, st)| format!("{}. {}", i + 1, st.title)),
+        );
+        if let Some(s) = service {
+            lines.push(format!("办理窗口：{}（取号选 {} {}）", s.windows, s.letter, s.name));
+        }
+        let page = TakeAway {
+            hall: k.store().info().deployment.hall_name.clone(),
+            title: format!("{} · 材料清单", guide.name),
+            lines,
+        };
+        k.screens().queue.print_takeaway(k, page);
     }
 
     fn take_ticket(&self, k: &dyn Kiosk) {
@@ -159,6 +193,7 @@ impl ScreenType for GuidesScreen {
             .guides
             .toggle_material(&*c, i.max(0) as usize));
         on!(k, g, on_take_ticket, |c| c.screens().guides.take_ticket(&*c));
+        on!(k, g, on_print_checklist, |c| c.screens().guides.print_checklist(&*c));
     }
 }
 

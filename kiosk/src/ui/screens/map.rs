@@ -259,8 +259,8 @@ impl ScreenType for MapScreen {
             // The canvas' shape as the page lays it out (measured on the rendered pages); a tap
             // reports the real one.
             canvas_aspect: Cell::new(match config.orientation {
-                Orientation::Portrait => 1.36,
-                Orientation::Landscape => 0.29,
+                Orientation::Portrait => 1.37,
+                Orientation::Landscape => 0.48,
             }),
             counties: ListModel::new(),
             pins: ListModel::new(),

@@ -1,4 +1,5 @@
-//! Queue tickets: choose a service, confirm, print on a worker thread, show the ticket.
+//! Queue tickets: choose a service, confirm, print on a worker thread, show the ticket; and a
+//! resident's 呼叫工作人员, recorded through the same queue database.
 //!
 //! Printing waits on a device: a printer that accepts bytes but never answers costs the link's
 //! timeout (2.5 s). So the ticket desk (queue database + printer + voice) moves to a worker
@@ -10,7 +11,7 @@
 //! the desk is rebuilt on the next tap that needs it (open, choose, confirm), so a re-lettered
 //! service works at once.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Weak;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
@@ -22,6 +23,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
 use crate::queue::desk::{Outcome, ServiceStatus, TicketDesk};
+use crate::queue::takeaway::TakeAway;
 use crate::queue::tickets::QueueDb;
 use crate::ui::hall_view;
 use crate::ui::{AppWindow, Page, Queue, ServiceItem};
@@ -44,14 +46,16 @@ fn place_name(page: Page) -> &'static str {
 
 /// How often the screen looks for the printing outcome.
 const PRINT_POLL: Duration = Duration::from_millis(30);
-/// Seconds the ticket page stays before it returns home by itself: long enough to take the
-/// paper, or, when the printer failed, to photograph the number.
+/// Seconds the ticket page stays untouched before it returns home by itself: long enough to
+/// take the paper, or, when the printer failed, to photograph the number; a touch starts the
+/// count again. Both end before the idle prompt (60 s at the least idle time a hall sets in
+/// practice), so the two never race.
 const SHOW_PRINTED_TICKET_SECS: i32 = 20;
-const SHOW_UNPRINTED_TICKET_SECS: i32 = 60;
+const SHOW_UNPRINTED_TICKET_SECS: i32 = 45;
 
 /// One ticket being issued on the worker thread.
 struct PrintJob {
-    outcome: Receiver<(TicketDesk, Result<Outcome>)>,
+    outcome: Receiver<(TicketDesk, Printed)>,
     /// The session that asked; an outcome arriving after an idle reset is not shown to the
     /// next person at the kiosk.
     session: u64,
@@ -59,6 +63,24 @@ struct PrintJob {
     /// dropped, so the next ticket uses the new services.
     content: u64,
     now: NaiveDateTime,
+}
+
+/// The arrow the ticket page draws towards the printer's slot, from the words that say where it
+/// is (屏幕下方 → ↓, 右侧 → →); none when they name no direction.
+fn slot_arrow(slot: &str) -> &'static str {
+    let arrows = [('下', "↓"), ('上', "↑"), ('左', "←"), ('右', "→")];
+    arrows.iter().find(|(word, _)| slot.contains(*word)).map_or("", |(_, arrow)| arrow)
+}
+
+/// What a take-away page says when the printer could not print it.
+const TAKEAWAY_FAILED: &str = "没有打印出来，请用手机拍下本页";
+
+/// What the printing thread did with the desk.
+enum Printed {
+    /// A queue ticket, issued (printed or not) or not issued.
+    Ticket(Result<Outcome>),
+    /// A page to take away (a guide's checklist, the aid check's answer).
+    TakeAway(Result<()>),
 }
 
 /// The resident's choice on this screen.
@@ -79,8 +101,9 @@ pub(crate) struct QueueScreen {
     printing: RefCell<Option<PrintJob>>,
     /// Looks for the printing outcome while a ticket prints.
     poll: Timer,
-    /// Counts the ticket page down to its return home.
+    /// Counts the ticket page down to its return home, from `leave_from` seconds.
     leave: Timer,
+    leave_from: Cell<i32>,
     services: ListModel<ServiceItem>,
 }
 
@@ -203,7 +226,7 @@ impl QueueScreen {
             crate::observe::fault("queue", &e.context("ticket not issued: queue unavailable"));
             return;
         }
-        let Some((content, mut desk)) = self.desk.borrow_mut().take() else { return };
+        let Some((content, desk)) = self.desk.borrow_mut().take() else { return };
         if desk.queue().service(&letter).is_none() {
             // Re-lettered under the resident's finger: ask again rather than guess.
             *self.desk.borrow_mut() = Some((content, desk));
@@ -211,17 +234,64 @@ impl QueueScreen {
             return;
         }
         let now = k.now();
+        self.run_on_printer(k, content, desk, move |desk| {
+            Printed::Ticket(desk.take(&letter, priority, now))
+        });
+    }
+
+    /// Prints a page the resident takes away, on the printing thread like a ticket; the page
+    /// that asked shows Queue.takeaway-note when it is done. A tap while something prints is
+    /// ignored (the button says 正在打印).
+    pub(crate) fn print_takeaway(&self, k: &dyn Kiosk, page: TakeAway) {
+        if self.printing.borrow().is_some() {
+            return;
+        }
+        if let Err(e) = self.ensure_desk(k) {
+            crate::observe::fault("queue", &e.context("take-away page: printer unavailable"));
+            k.window().global::<Queue>().set_takeaway_note(TAKEAWAY_FAILED.into());
+            return;
+        }
+        let Some((content, desk)) = self.desk.borrow_mut().take() else { return };
+        let now = k.now();
+        k.window().global::<Queue>().set_takeaway_note("".into());
+        self.run_on_printer(k, content, desk, move |desk| {
+            Printed::TakeAway(desk.print_takeaway(&page, now))
+        });
+    }
+
+    /// A touch anywhere: the ticket page's count to its return home starts again.
+    pub(crate) fn touched(&self, k: &dyn Kiosk) {
+        if self.leave.running() {
+            k.window().global::<Queue>().set_return_secs(self.leave_from.get());
+        }
+    }
+
+    /// Forgets what the last take-away print said (a new guide or answer is on screen).
+    pub(crate) fn clear_takeaway_note(&self, k: &dyn Kiosk) {
+        k.window().global::<Queue>().set_takeaway_note("".into());
+    }
+
+    /// Moves the desk to a thread that runs `work` on it (the printer may take seconds to
+    /// answer), marks the screen 正在打印 and polls for the result.
+    fn run_on_printer(
+        &self,
+        k: &dyn Kiosk,
+        content: u64,
+        mut desk: TicketDesk,
+        work: impl FnOnce(&mut TicketDesk) -> Printed + Send + 'static,
+    ) {
+        let now = k.now();
         let (tx, rx) = mpsc::channel();
-        let spawned = std::thread::Builder::new().name("ticket".into()).spawn(move || {
-            let outcome = desk.take(&letter, priority, now);
-            // The screen may be gone (kiosk shutting down): the ticket is settled on disk anyway.
-            let _ = tx.send((desk, outcome));
+        let spawned = std::thread::Builder::new().name("printer".into()).spawn(move || {
+            let printed = work(&mut desk);
+            // The screen may be gone (kiosk shutting down): a ticket is settled on disk anyway.
+            let _ = tx.send((desk, printed));
         });
         if let Err(e) = spawned {
             // The desk went down with the closure; the next tap opens it again.
             crate::observe::fault(
                 "queue",
-                &format!("ticket not issued: cannot start the printing thread: {e}"),
+                &format!("nothing printed: cannot start the printing thread: {e}"),
             );
             return;
         }
@@ -271,7 +341,17 @@ impl QueueScreen {
             return true;
         }
         match outcome {
-            Some(Ok(out)) => {
+            Some(Printed::TakeAway(printed)) => {
+                let note = match printed {
+                    Ok(()) => format!("已打印，请从{}的出票口取走", k.config().ticket_slot),
+                    Err(e) => {
+                        crate::observe::fault("queue", &e);
+                        TAKEAWAY_FAILED.to_owned()
+                    }
+                };
+                k.window().global::<Queue>().set_takeaway_note(note.into());
+            }
+            Some(Printed::Ticket(Ok(out))) => {
                 let q = k.window().global::<Queue>();
                 q.set_code(out.ticket.code().into());
                 q.set_service_name(out.service.as_str().into());
@@ -290,7 +370,9 @@ impl QueueScreen {
                 };
                 self.count_down_to_home(k, secs);
             }
-            Some(Err(e)) => crate::observe::fault("queue", &e.context("ticket not issued")),
+            Some(Printed::Ticket(Err(e))) => {
+                crate::observe::fault("queue", &e.context("ticket not issued"))
+            }
             None => {}
         }
         true
@@ -298,9 +380,11 @@ impl QueueScreen {
 }
 
 impl QueueScreen {
-    /// 呼叫工作人员: records the call through the calling-system interface (the hall's staff see
-    /// it with `kiosk queue status`) with the screen the resident is on, and says what happens
-    /// next until the session ends. Taps within minutes of an unanswered call join it.
+    /// 呼叫工作人员: records the call through the calling-system interface with the screen the
+    /// resident is on, says it aloud in the hall, counts it in `kiosk_staff_calls_total` (the
+    /// fleet's KioskStaffCalled alert pages the hall), and tells the resident what happens next
+    /// until the session ends. Taps within minutes of an unanswered call join it. Staff see
+    /// open calls with `kiosk queue status`.
     pub(crate) fn call_staff(&self, k: &dyn Kiosk) {
         let place = place_name(k.current_page());
         let now = k.now();
@@ -315,8 +399,11 @@ impl QueueScreen {
         });
         let q = k.window().global::<Queue>();
         match recorded {
-            Ok(call) => {
-                tracing::info!(call = call.id, place, "staff called to the kiosk");
+            Ok((call, new)) => {
+                if new {
+                    crate::observe::metrics().staff_calls.inc();
+                }
+                tracing::info!(call = call.id, new, place, "staff called to the kiosk");
                 q.set_staff_called(true);
                 q.set_staff_note("已通知工作人员，请在这里稍候".into());
             }
@@ -331,6 +418,7 @@ impl QueueScreen {
     /// Shows the seconds left on the ticket page and, at zero, ends the session: the next
     /// resident finds the home page, not this ticket. Leaving the page first stops the count.
     fn count_down_to_home(&self, k: &dyn Kiosk, secs: i32) {
+        self.leave_from.set(secs);
         k.window().global::<Queue>().set_return_secs(secs);
         let (kiosk, session) = (k.me(), k.session());
         self.leave.start(TimerMode::Repeated, Duration::from_secs(1), move || {
@@ -373,6 +461,7 @@ impl QueueScreen {
         self.leave.stop();
         q.set_staff_called(false);
         q.set_staff_note("".into());
+        q.set_takeaway_note("".into());
     }
 }
 
@@ -386,10 +475,12 @@ impl ScreenType for QueueScreen {
             printing: RefCell::new(None),
             poll: Timer::default(),
             leave: Timer::default(),
+            leave_from: Cell::new(0),
             services: ListModel::new(),
         };
         window.global::<Queue>().set_services(s.services.handle());
         window.global::<Queue>().set_slot(config.ticket_slot.as_str().into());
+        window.global::<Queue>().set_slot_arrow(slot_arrow(&config.ticket_slot).into());
         s.clear(window);
         s
     }
@@ -416,7 +507,7 @@ impl Screen for QueueScreen {
         let q = k.window().global::<Queue>();
         format!(
             "{:?}; selected {:?} {:?} priority {}; ticket {:?} {:?} {:?} {} {} {} {:?} qr {} return {}; \
-             staff {} {:?}",
+             staff {} {:?}; take-away {:?}",
             self.choice.borrow(),
             q.get_selected(),
             q.get_selected_name(),
@@ -431,7 +522,8 @@ impl Screen for QueueScreen {
             q.get_qr().size().width,
             q.get_return_secs(),
             q.get_staff_called(),
-            q.get_staff_note()
+            q.get_staff_note(),
+            q.get_takeaway_note()
         )
     }
 

@@ -1,0 +1,108 @@
+//! What a resident takes away on paper besides a ticket: a guide's checklist or the legal-aid
+//! check's answer, printed on the ticket printer in GB18030 like the tickets, with a QR code
+//! that carries the same text for a phone. It holds nothing the resident typed, and the kiosk
+//! keeps no copy.
+
+use anyhow::Result;
+use escpos::utils::{JustifyMode, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+
+use super::ticket_print::job;
+
+/// One page to take away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakeAway {
+    pub hall: String,
+    /// 法律援助申请 · 材料清单
+    pub title: String,
+    /// The text, a line each (the printer wraps long ones at the paper's width).
+    pub lines: Vec<String>,
+}
+
+/// Says what the page is: guidance to check at the window, and where else to ask.
+pub const FOOTER: &str = "仅供参考，以窗口公示为准 · 公共法律服务热线 12348";
+
+/// The most a take-away QR code carries, in bytes: at level M that is version 13 or less, which
+/// a 58 mm printer draws at 4 dots a module within its 384 dots and a phone reads off paper.
+const QR_MAX_BYTES: usize = 420;
+
+/// The printed lines, top to bottom (what a test reads back from the bytes).
+pub fn lines(t: &TakeAway) -> Vec<String> {
+    let mut out = vec![t.hall.clone(), t.title.clone()];
+    out.extend(t.lines.iter().cloned());
+    out.push("扫码把这些内容存到手机".into());
+    out.push(FOOTER.into());
+    out
+}
+
+/// What the QR code carries: the title and the lines as plain text, which a phone's camera
+/// shows and keeps. Lines that do not fit [`QR_MAX_BYTES`] are left out, and the last line then
+/// says so.
+pub fn qr_text(t: &TakeAway) -> String {
+    const MORE: &str = "……（其余见纸面）";
+    let mut text = t.title.clone();
+    for line in &t.lines {
+        if text.len() + 1 + line.len() + 1 + MORE.len() > QR_MAX_BYTES {
+            text.push('\n');
+            text.push_str(MORE);
+            return text;
+        }
+        text.push('\n');
+        text.push_str(line);
+    }
+    text
+}
+
+/// The ESC/POS job for one take-away page.
+pub fn escpos_bytes(t: &TakeAway) -> Result<Vec<u8>> {
+    let l = lines(t);
+    let (body, tail) = l[2..].split_at(l.len() - 4);
+    let qr = qr_text(t);
+    job(|p| {
+        p.justify(JustifyMode::CENTER)?;
+        p.writeln(&l[0])?;
+        p.bold(true)?;
+        p.size(2, 2)?;
+        p.writeln(&l[1])?;
+        p.size(1, 1)?;
+        p.bold(false)?;
+        p.justify(JustifyMode::LEFT)?;
+        for line in body {
+            p.writeln(line)?;
+        }
+        p.justify(JustifyMode::CENTER)?;
+        p.qrcode_option(&qr, QRCodeOption::new(QRCodeModel::Model2, 4, QRCodeCorrectionLevel::M))?;
+        for line in tail {
+            p.writeln(line)?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(lines: usize) -> TakeAway {
+        TakeAway {
+            hall: "榆林市公共法律服务中心".into(),
+            title: "法律援助申请 · 材料清单".into(),
+            lines: (1..=lines)
+                .map(|i| format!("☐ 第{i}项：身份证或其他有效身份证明，原件和复印件 1 份"))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_qr_code_carries_the_text_and_stays_small() {
+        let short = page(3);
+        let text = qr_text(&short);
+        assert!(text.starts_with("法律援助申请 · 材料清单\n☐ 第1项"));
+        assert_eq!(text.lines().count(), 4);
+        let long = page(40);
+        let text = qr_text(&long);
+        assert!(text.len() <= QR_MAX_BYTES, "{} bytes", text.len());
+        assert!(text.ends_with("（其余见纸面）"));
+        // Every line is on the paper, the QR's fit or not.
+        assert_eq!(lines(&long).len(), 40 + 4);
+    }
+}
