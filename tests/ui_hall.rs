@@ -101,6 +101,17 @@ fn hall_screens() {
     assert!(paper.lines.iter().any(|l| l.starts_with("□ 法律援助申请表")), "{:?}", paper.lines);
     assert!(paper.lines.iter().any(|l| l.starts_with("办理窗口：1、2号窗口")), "{:?}", paper.lines);
     assert!(paper.qr[0].starts_with("法律援助申请 · 材料清单\n"), "{:?}", paper.qr);
+    // Printing again and going to the queue meanwhile (the desk is with the printer): the queue
+    // page fills when the page is out.
+    tap(w, "打印材料清单");
+    w.global::<Nav>().invoke_home();
+    tap(w, "取号排队");
+    assert_eq!(w.global::<Nav>().get_page(), Page::Queue);
+    wait_for_ticket(w);
+    assert!(w.global::<Queue>().get_services().row_count() > 0, "the queue page is filled");
+    w.global::<Nav>().invoke_home();
+    tap(w, "办事指南");
+    tap(w, "法律援助申请");
 
     // 取号办理 from the guide → the queue with 法律援助 chosen → a printed ticket.
     tap(w, "取号办理：法律援助");
@@ -114,7 +125,7 @@ fn hall_screens() {
     let q = w.global::<Queue>();
     assert!(q.get_printed());
     assert_eq!(q.get_code(), "A001");
-    let job = readout(&decode(&printer.jobs.lock().unwrap()[1].bytes).unwrap());
+    let job = readout(&decode(&printer.jobs.lock().unwrap()[2].bytes).unwrap());
     assert_eq!(job.lines[2], "A001");
     assert!(speech.said()[0].contains("A 零零一号"));
     // The page points to the slot, counts down, and returns home by itself: the next resident
@@ -318,6 +329,10 @@ fn hall_screens() {
     assert_eq!(paper.lines[1], "法律援助自测结果");
     assert_eq!(paper.lines[2], "您很可能可以申请法律援助");
     assert!(paper.lines.iter().any(|l| l.starts_with("法律依据：《法律援助法》第三十一条")));
+    // What was tapped (the matter, the 第三十二条 case) is on neither the paper nor its QR.
+    let tapped = ["赡养费", "家庭暴力", "见义勇为", "属于"];
+    let printed = paper.lines.iter().chain(&paper.qr);
+    assert!(printed.clone().all(|l| tapped.iter().all(|t| !l.contains(t))), "{:?}", paper.lines);
     tap(w, "取号：A 法律援助");
     assert_eq!(w.global::<Nav>().get_page(), Page::Queue);
     assert_eq!(w.global::<Queue>().get_selected(), "A");

@@ -91,7 +91,7 @@ impl TicketDesk {
 
     /// Prints a page a resident takes away (a guide's checklist, the aid check's answer). A
     /// failure is recorded in the fault log, naming the printer, and returned for the screen,
-    /// which then offers the page's QR code instead.
+    /// which then asks the resident to photograph the page instead.
     pub fn print_takeaway(&mut self, page: &TakeAway, now: NaiveDateTime) -> Result<()> {
         let printed = self.printer.print_takeaway(page);
         let outcome = match &printed {

@@ -19,11 +19,14 @@ pub fn prose(text: &str) -> String {
     // the text without them, and they are put back after the character they followed.
     let mut plain = String::with_capacity(text.len());
     let mut glued_after = Vec::new(); // char indices of `plain` followed by a joiner
+    let mut chars = 0;
     for c in text.chars() {
-        if c == zh::WORD_JOINER {
-            glued_after.push(plain.chars().count().saturating_sub(1));
-        } else {
+        if c != zh::WORD_JOINER {
             plain.push(c);
+            chars += 1;
+        } else if chars > 0 {
+            // (A joiner before the first character glues nothing.)
+            glued_after.push(chars - 1);
         }
     }
     let mut out = String::with_capacity(text.len() * 2);
@@ -63,11 +66,9 @@ mod tests {
         assert!(!set.contains("可\u{2060}。"), "punctuation is not glued: {set:?}");
         // Idempotent: a text set twice is set once.
         assert_eq!(prose(&set), set);
-        // Glue already there stays, even where the segmenter would break (a name kept whole).
-        let names = zh::name_list(&["法律咨询", "司法鉴定"]);
-        let set = prose(&names);
-        assert_eq!(set.replace(zh::WORD_JOINER, ""), "法律咨询、司法鉴定");
-        assert!(set.contains("法\u{2060}律\u{2060}咨\u{2060}询"), "{set:?}");
-        assert!(set.contains("司\u{2060}法\u{2060}鉴\u{2060}定"), "{set:?}");
+        // Glue already there stays, even where the segmenter breaks (的 / 了 are two words);
+        // a joiner before the first character glues nothing.
+        let set = prose("\u{2060}的\u{2060}了是");
+        assert_eq!(set, "的\u{2060}了是", "{set:?}");
     }
 }

@@ -141,17 +141,16 @@ impl AidCheckScreen {
         }
     }
 
-    /// The answer on paper: the headline, its reasons, the next steps and the articles, so the
-    /// resident brings it to the window. The answers tapped are not printed, only what follows.
+    /// The answer on paper: the headline, the next steps and the articles, so the resident
+    /// brings it to the window. Not the reasons: they repeat what was tapped (the matter, a
+    /// group such as 低保 or a crime victim), and paper from a public slot can be left behind.
     fn print_result(&self, k: &dyn Kiosk) {
         let answers = self.state.borrow().answers;
         if next_question(&answers).is_some() {
             return;
         }
         let v = verdict(&answers);
-        let mut lines = vec![v.headline.clone()];
-        lines.extend(v.reasons.iter().map(|r| format!("· {r}")));
-        lines.push("接下来怎么办：".to_owned());
+        let mut lines = vec![v.headline.clone(), "接下来怎么办：".to_owned()];
         lines.extend(v.next_steps.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)));
         let articles: Vec<String> =
             v.basis.iter().map(|b| format!("第{}条", crate::text::zh::number(b.number))).collect();

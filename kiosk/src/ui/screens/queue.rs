@@ -48,8 +48,8 @@ fn place_name(page: Page) -> &'static str {
 const PRINT_POLL: Duration = Duration::from_millis(30);
 /// Seconds the ticket page stays untouched before it returns home by itself: long enough to
 /// take the paper, or, when the printer failed, to photograph the number; a touch starts the
-/// count again. Both end before the idle prompt (60 s at the least idle time a hall sets in
-/// practice), so the two never race.
+/// count again. Cut to end before the idle prompt (see `count_down_to_home`), so the two never
+/// race.
 const SHOW_PRINTED_TICKET_SECS: i32 = 20;
 const SHOW_UNPRINTED_TICKET_SECS: i32 = 45;
 
@@ -326,7 +326,7 @@ impl QueueScreen {
             Err(TryRecvError::Disconnected) => {
                 // The worker panicked; its desk (and the database lock) went with it. A number
                 // it reserved and did not settle becomes `uncertain` when the desk reopens.
-                crate::observe::fault("queue", &"ticket not issued: the printing thread failed");
+                crate::observe::fault("queue", &"nothing printed: the printing thread failed");
                 (None, None)
             }
             Ok((desk, outcome)) => (Some(desk), Some(outcome)),
@@ -349,7 +349,15 @@ impl QueueScreen {
                         TAKEAWAY_FAILED.to_owned()
                     }
                 };
-                k.window().global::<Queue>().set_takeaway_note(note.into());
+                // Said on the pages that print; a resident who moved on meanwhile is not told
+                // on another page. One who went to the queue finds it filled now.
+                match k.current_page() {
+                    Page::Guide | Page::Aid => {
+                        k.window().global::<Queue>().set_takeaway_note(note.into())
+                    }
+                    Page::Queue => self.open_queue(k, None),
+                    _ => {}
+                }
             }
             Some(Printed::Ticket(Ok(out))) => {
                 let q = k.window().global::<Queue>();
@@ -418,6 +426,8 @@ impl QueueScreen {
     /// Shows the seconds left on the ticket page and, at zero, ends the session: the next
     /// resident finds the home page, not this ticket. Leaving the page first stops the count.
     fn count_down_to_home(&self, k: &dyn Kiosk, secs: i32) {
+        // Always before the idle prompt, whatever idle time the hall set (10 s at the least).
+        let secs = secs.min(k.config().idle_timeout_secs as i32 - 5).max(5);
         self.leave_from.set(secs);
         k.window().global::<Queue>().set_return_secs(secs);
         let (kiosk, session) = (k.me(), k.session());
@@ -480,6 +490,8 @@ impl ScreenType for QueueScreen {
         };
         window.global::<Queue>().set_services(s.services.handle());
         window.global::<Queue>().set_slot(config.ticket_slot.as_str().into());
+        // Without a printer there is nothing to take away on paper: no print buttons.
+        window.global::<Queue>().set_has_printer(config.printer.is_some());
         window.global::<Queue>().set_slot_arrow(slot_arrow(&config.ticket_slot).into());
         s.clear(window);
         s
