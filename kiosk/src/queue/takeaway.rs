@@ -88,7 +88,7 @@ mod tests {
             hall: "榆林市公共法律服务中心".into(),
             title: "法律援助申请 · 材料清单".into(),
             lines: (1..=lines)
-                .map(|i| format!("☐ 第{i}项：身份证或其他有效身份证明，原件和复印件 1 份"))
+                .map(|i| format!("□ 第{i}项：身份证或其他有效身份证明，原件和复印件 1 份"))
                 .collect(),
         }
     }
@@ -97,7 +97,7 @@ mod tests {
     fn the_qr_code_carries_the_text_and_stays_small() {
         let short = page(3);
         let text = qr_text(&short);
-        assert!(text.starts_with("法律援助申请 · 材料清单\n☐ 第1项"));
+        assert!(text.starts_with("法律援助申请 · 材料清单\n□ 第1项"));
         assert_eq!(text.lines().count(), 4);
         let long = page(40);
         let text = qr_text(&long);
