@@ -37,11 +37,15 @@ fn the_embedded_font_covers_every_character_of_the_corpus() {
             }
         }
     }
-    // The UI's own strings, the Rust that writes text on screen, and the hall content (guides,
-    // service points, hall.toml): comments are never drawn.
+    // The UI's own strings and their translations (繁體, English), the Rust that writes text on
+    // screen, and the hall content (guides, service points, hall.toml): comments are never drawn.
     let repo = support::repo();
-    let sources =
-        [walk(&repo.join("kiosk/ui")), walk(&repo.join("kiosk/src")), walk(&repo.join("content"))];
+    let sources = [
+        walk(&repo.join("kiosk/ui")),
+        walk(&repo.join("kiosk/lang")),
+        walk(&repo.join("kiosk/src")),
+        walk(&repo.join("content")),
+    ];
     for entry in sources.iter().flatten() {
         let source = std::fs::read_to_string(entry).unwrap();
         let code = source

@@ -12,9 +12,9 @@ use chrono::NaiveDateTime;
 use kiosk::content::Store;
 use kiosk::queue::desk::{DeskSetup, TicketDesk};
 use kiosk::queue::printer::EscPosPrinter;
-use kiosk::queue::speech::{EspeakSpeaker, RecordingSpeaker};
 use kiosk::queue::ticket_print::{escpos_bytes, lines, TicketPrint};
 use kiosk::queue::tickets::{QueueDb, TicketState};
+use kiosk::speech::{EspeakSpeaker, RecordingSpeaker};
 use support::escpos_decode::{decode, readout, Element};
 use support::printer::{Behaviour, LoopbackPrinter};
 
@@ -283,7 +283,7 @@ fn copy_store(from: &std::path::Path, to: &std::path::Path) {
 fn espeak_ng_says_the_number_in_mandarin() {
     let tmp = tempfile::tempdir().unwrap();
     let wav = tmp.path().join("a007.wav");
-    let sentence = kiosk::queue::speech::ticket_sentence("A007", 3, true);
+    let sentence = kiosk::queue::desk::ticket_sentence("A007", 3, true);
     assert_eq!(sentence, "您的号码是 A 零零七号，前面还有三人。请取走号票。");
     EspeakSpeaker::default()
         .to_wav(&sentence, &wav)

@@ -14,11 +14,12 @@ use i_slint_backend_testing::ElementHandle;
 use kiosk::app::config::Config;
 use kiosk::content::Store;
 use kiosk::queue::desk::STAFF_CALL_SENTENCE;
-use kiosk::queue::speech::RecordingSpeaker;
 use kiosk::queue::tickets::QueueDb;
+use kiosk::speech::RecordingSpeaker;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::{
     AidCheck, AidOutcome, AppWindow, GuideRowKind, Guides, MapView, Nav, Page, Queue, Reader,
+    Topics,
 };
 use slint::{ComponentHandle, Model};
 use support::escpos_decode::{decode, readout};
@@ -110,6 +111,35 @@ fn hall_screens() {
     wait_for_ticket(w);
     assert!(w.global::<Queue>().get_services().row_count() > 0, "the queue page is filled");
     w.global::<Nav>().invoke_home();
+    // An article on paper: the one the reader highlights, with its law and dates.
+    ctrl.open_law_by_name("法律援助法", Some(43)).unwrap();
+    tap(w, "打印本条");
+    wait_for_ticket(w);
+    let note = w.global::<Queue>().get_takeaway_note();
+    assert!(note.starts_with("已打印"), "{note:?}");
+    let last_page = || {
+        let jobs = printer.jobs.lock().unwrap();
+        readout(&decode(&jobs.last().unwrap().bytes).unwrap())
+    };
+    let paper = last_page();
+    assert_eq!(paper.lines[1], "法律援助法 第四十三条");
+    assert_eq!(paper.lines[2], "中华人民共和国法律援助法");
+    assert!(paper.lines.iter().any(|l| l.contains("七日内")), "{:?}", paper.lines);
+    assert!(!paper.lines.iter().any(|l| l.starts_with("第四十四条")), "{:?}", paper.lines);
+    // A life situation on paper: what each article says, and where to go.
+    w.global::<Topics>().invoke_open_topic("unpaid-wages".into());
+    tap(w, "打印要点");
+    wait_for_ticket(w);
+    let paper = last_page();
+    assert_eq!(paper.lines[1], "我遇到了：欠薪");
+    assert!(
+        paper.lines.iter().any(|l| l.starts_with("· 劳动合同法 第三十条：")),
+        "{:?}",
+        paper.lines
+    );
+    assert!(paper.lines.iter().any(|l| l.starts_with("办理窗口：")), "{:?}", paper.lines);
+    assert!(paper.qr[0].starts_with("我遇到了：欠薪\n"), "{:?}", paper.qr);
+    w.global::<Nav>().invoke_home();
     tap(w, "办事指南");
     tap(w, "法律援助申请");
 
@@ -125,7 +155,7 @@ fn hall_screens() {
     let q = w.global::<Queue>();
     assert!(q.get_printed());
     assert_eq!(q.get_code(), "A001");
-    let job = readout(&decode(&printer.jobs.lock().unwrap()[2].bytes).unwrap());
+    let job = readout(&decode(&printer.jobs.lock().unwrap()[4].bytes).unwrap());
     assert_eq!(job.lines[2], "A001");
     assert!(speech.said()[0].contains("A 零零一号"));
     // The page points to the slot, counts down, and returns home by itself: the next resident

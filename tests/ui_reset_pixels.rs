@@ -10,7 +10,7 @@ use std::path::Path;
 
 use kiosk::app::config::Config;
 use kiosk::content::Store;
-use kiosk::queue::speech::RecordingSpeaker;
+use kiosk::speech::RecordingSpeaker;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::headless::Headless;
 use kiosk::ui::{AppWindow, Nav, Page};

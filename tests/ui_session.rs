@@ -23,7 +23,7 @@ use support::ui::wait_for_ticket;
 
 use kiosk::app::config::Config;
 use kiosk::content::{bundle, source::ContentSource, Store};
-use kiosk::queue::speech::RecordingSpeaker;
+use kiosk::speech::RecordingSpeaker;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::{AppWindow, Nav, Page, Queue};
 use slint::{ComponentHandle, Model};

@@ -20,7 +20,7 @@ use std::time::Duration;
 use i_slint_backend_testing::mock_elapsed_time;
 use kiosk::app::config::Config;
 use kiosk::content::Store;
-use kiosk::queue::speech::RecordingSpeaker;
+use kiosk::speech::RecordingSpeaker;
 use kiosk::sync::client::{self, Outcome, Source};
 use kiosk::ui::controller::Controller;
 use kiosk::ui::{AppWindow, Guides, Hall, MapView, Nav, Page, Queue};

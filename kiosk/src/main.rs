@@ -5,7 +5,7 @@ mod cli;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use slint::ComponentHandle;
 
@@ -13,7 +13,8 @@ use kiosk::app::config::Orientation;
 use kiosk::app::{self, config::Config};
 use kiosk::content::{bundle, source::ContentSource, Store};
 use kiosk::queue::desk::TicketDesk;
-use kiosk::queue::speech::Silent;
+use kiosk::speech::Silent;
+use kiosk::ui::access::Language;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::headless::{peak_rss_kib, Headless};
 use kiosk::ui::preparing;
@@ -86,6 +87,12 @@ enum Command {
         /// Print start-to-first-frame time and peak memory.
         #[arg(long)]
         timing: bool,
+        /// With 长辈模式 on.
+        #[arg(long)]
+        elder: bool,
+        /// The kiosk's language: zh-Hans (default), zh-Hant or en.
+        #[arg(long, default_value = "zh-Hans")]
+        language: String,
         #[arg(short, long, required_unless_present = "list")]
         out: Option<PathBuf>,
     },
@@ -248,6 +255,8 @@ fn main() -> Result<()> {
             pinyin,
             store,
             timing,
+            elder,
+            language,
             out,
         } => {
             if list {
@@ -289,6 +298,10 @@ fn main() -> Result<()> {
                 "2026-11-23T09:30",
                 "%Y-%m-%dT%H:%M",
             )?);
+            let language = Language::from_code(&language)
+                .with_context(|| format!("--language {language:?}: zh-Hans, zh-Hant or en"))?;
+            ctrl.set_language(language);
+            ctrl.set_elder(elder);
             let args =
                 DemoArgs { law, article, pinyin, guide, topic, point, county, filter, category };
             let opened = ctrl.show_demo(&screen, &args);

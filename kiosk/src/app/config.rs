@@ -43,8 +43,10 @@ pub struct Config {
     pub printer: Option<PrinterTarget>,
     /// The printer link answers status requests (DLE EOT). Off only for one-way links.
     pub printer_status: bool,
-    /// Say ticket numbers aloud through espeak-ng.
+    /// Speak through espeak-ng: ticket numbers, staff calls, and pages read aloud (朗读本页).
     pub speech: bool,
+    /// Loudness, 0–200: espeak-ng's amplitude, 100 its normal (a noisy hall may want more).
+    pub speech_volume: u32,
     /// The handwriting model (Zinnia format); absent: the search screen offers pinyin only.
     pub handwriting_model: PathBuf,
     /// The service point this kiosk stands at ("您在这里" and distances).
@@ -122,6 +124,7 @@ impl Default for Config {
             printer: None,
             printer_status: true,
             speech: true,
+            speech_volume: 100,
             handwriting_model: crate::input::handwriting::DEFAULT_MODEL.into(),
             here: None,
             ticket_slot: "屏幕下方".into(),
@@ -204,6 +207,9 @@ impl Config {
         }
         if self.health.push_interval_secs < 10 {
             bail!("[health] push_interval_secs must be at least 10");
+        }
+        if self.speech_volume > 200 {
+            bail!("speech_volume = {}: espeak-ng's range is 0 to 200", self.speech_volume);
         }
         if self.update_interval_mins == 0 {
             bail!("update_interval_mins = 0: at least one minute between content checks");

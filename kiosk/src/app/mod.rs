@@ -9,7 +9,7 @@ use anyhow::Result;
 use crate::content::Store;
 use crate::queue::desk::{DeskSetup, TicketDesk};
 use crate::queue::printer::{EscPosPrinter, NoPrinter, PrinterTarget, TicketPrinter};
-use crate::queue::speech::{EspeakSpeaker, Silent, Speaker};
+use crate::speech::{EspeakSpeaker, Silent, Speaker};
 use config::Config;
 
 /// The desk's plain data: the store's queue services and hall name, the configured queue
@@ -38,7 +38,7 @@ pub fn printer(
 /// The voice: espeak-ng, or silence when the config switches speech off.
 pub fn speaker(config: &Config) -> Box<dyn Speaker> {
     if config.speech {
-        Box::new(EspeakSpeaker::default())
+        Box::new(EspeakSpeaker { amplitude: config.speech_volume, ..EspeakSpeaker::default() })
     } else {
         Box::new(Silent)
     }

@@ -11,11 +11,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::calling::{CallingSystem, Standalone};
 use super::printer::{PrintError, TicketPrinter};
-use super::speech::{ticket_sentence, Speaker};
 use super::takeaway::TakeAway;
 use super::ticket_print::TicketPrint;
 use super::tickets::{QueueDb, StaffCall, Ticket, TicketState};
 use crate::content::hall::queue::{QueueConfig, ServiceLine};
+use crate::speech::Speaker;
+use crate::text::zh;
 
 /// What a desk needs to know, as plain data.
 #[derive(Debug, Clone)]
@@ -207,5 +208,28 @@ impl TicketDesk {
             qr,
             fault,
         })
+    }
+}
+
+/// The sentence for a ticket: letters spelled, digits read one by one, as halls call them
+/// ("A 零零七 号" rather than "A 七 号", matching the printed A007).
+pub fn ticket_sentence(code: &str, ahead: u32, printed: bool) -> String {
+    let spoken: String =
+        code.chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) => ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"][d as usize]
+                    .to_owned(),
+                None => format!("{c} "),
+            })
+            .collect();
+    let ahead = if ahead == 0 {
+        "前面没有人在等".to_owned()
+    } else {
+        format!("前面还有{}人", zh::number(ahead))
+    };
+    if printed {
+        format!("您的号码是 {spoken}号，{ahead}。请取走号票。")
+    } else {
+        format!("您的号码是 {spoken}号，{ahead}。号票没有打印出来，请记下屏幕上的号码。")
     }
 }

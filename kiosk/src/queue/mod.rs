@@ -12,7 +12,6 @@
 pub mod calling;
 pub mod desk;
 pub mod printer;
-pub mod speech;
 pub mod takeaway;
 pub mod ticket_print;
 pub mod tickets;

@@ -12,14 +12,15 @@ use anyhow::Result;
 use chrono::NaiveDateTime;
 use slint::{ComponentHandle, Timer, TimerMode};
 
+use super::access::{AccessState, Language};
 use super::idle::{IdleUi, IdleWatch};
 use super::navigation::Navigator;
 use super::screens::{on, DemoArgs, Kiosk, Screens};
-use super::{AppWindow, Metrics, Nav, Page, Session};
+use super::{Access, AppWindow, Metrics, Nav, Page, Session};
 use crate::app::config::{Config, Orientation};
 use crate::content::hall::HallContent;
 use crate::content::Store;
-use crate::queue::speech::Speaker;
+use crate::speech::Speaker;
 
 /// No touch for this long before a new content generation replaces the one on screen.
 const QUIET_BEFORE_SWITCH: Duration = Duration::from_secs(5);
@@ -93,6 +94,8 @@ pub struct Controller {
     gesture_fingers: Timer,
     /// Measures the UI loop's lag while a resident is here (`kiosk_ui_loop_lag_seconds`).
     lag_probe: Rc<super::lag_probe::LagProbe>,
+    /// 长辈模式, the page reader and the language.
+    access: AccessState,
     me: Weak<Controller>,
 }
 
@@ -123,6 +126,7 @@ impl Controller {
         window.global::<Metrics>().set_landscape(config.orientation == Orientation::Landscape);
         super::typeset::install(&window);
         let screens = Screens::new(&window, config);
+        let access = AccessState::new(speaker());
         let ctrl = Rc::new_cyclic(|me: &Weak<Controller>| Controller {
             window,
             config: config.clone(),
@@ -144,9 +148,13 @@ impl Controller {
             screens_counted: Cell::new(false),
             gesture_fingers: Timer::default(),
             lag_probe: super::lag_probe::LagProbe::new(),
+            access,
             me: me.clone(),
         });
         CURRENT.with(|c| *c.borrow_mut() = ctrl.me.clone());
+        // Slint picks a bundled translation from the system locale; the kiosk starts in
+        // Simplified Chinese whatever the device's locale.
+        ctrl.access.set_language(&ctrl.window, Language::Hans);
         ctrl.wire();
         ctrl.screens.wire(&ctrl.window, &(ctrl.me.clone() as Weak<dyn Kiosk>));
         ctrl.screens.home.show_store_info(&*ctrl);
@@ -178,6 +186,56 @@ impl Controller {
         });
         on!(self.me, session, on_activity, |c| c.activity());
         on!(self.me, session, on_keep_going, |c| c.activity());
+        let access = self.window.global::<Access>();
+        on!(self.me, access, on_toggle_elder, |c| c.set_elder(!c.access.elder()));
+        on!(self.me, access, on_read_aloud, |c| c.read_aloud());
+        on!(self.me, access, on_stop_reading, |c| c.stop_reading());
+        on!(self.me, access, on_open_languages, |c| c
+            .window
+            .global::<Access>()
+            .set_choosing_language(true));
+        on!(self.me, access, on_close_languages, |c| c
+            .window
+            .global::<Access>()
+            .set_choosing_language(false));
+        on!(self.me, access, on_choose_language, |c, code| if let Some(language) =
+            Language::from_code(&code)
+        {
+            c.set_language(language)
+        });
+    }
+
+    // ---- 长辈模式, read-aloud, language ---------------------------------------------------
+
+    /// 长辈模式 on or off, for the rest of the session.
+    pub fn set_elder(&self, on: bool) {
+        self.access.set_elder(&self.window, on);
+    }
+
+    /// The kiosk's own words in `language`, for the rest of the session.
+    pub fn set_language(&self, language: Language) {
+        self.access.set_language(&self.window, language);
+    }
+
+    pub fn access(&self) -> &AccessState {
+        &self.access
+    }
+
+    /// 朗读本页, or 暂停 / 继续 while reading.
+    pub fn read_aloud(&self) {
+        let page = self.current_page();
+        self.access.read_button(|| super::spoken::page_sentences(&self.window, page));
+        self.show_reading();
+    }
+
+    pub fn stop_reading(&self) {
+        self.access.stop_reading();
+        self.show_reading();
+    }
+
+    /// The speaker button as the player is now (its own thread also reports changes).
+    fn show_reading(&self) {
+        super::access::show_reading(&self.window, self.access.playing());
     }
 
     /// Pins the kiosk's clock (screenshots, tests): the home clock and the queue use it.
@@ -204,6 +262,10 @@ impl Controller {
         let nav = self.window.global::<Nav>();
         let previous = nav.get_page();
         nav.set_page(page);
+        if previous != page {
+            // The voice reads the page it was asked on, never the next one.
+            self.stop_reading();
+        }
         if previous != page || !self.screens_counted.replace(true) {
             crate::observe::metrics().screen_shown(Some(&page_name(previous)), &page_name(page));
         }
@@ -225,6 +287,7 @@ impl Controller {
         for (_, screen) in self.screens.all() {
             screen.reset(self);
         }
+        self.access.reset(&self.window);
         self.home();
     }
 
@@ -256,6 +319,9 @@ impl Controller {
         // The watchdog's sign that the UI loop runs (the timer fires every second).
         crate::observe::alive("ui", UI_STALL);
         self.screens.home.show_clock(&self.window, self.now());
+        // The reader's thread reports its end through the event loop; the tick is the backstop
+        // where no loop runs it (the testing backend).
+        self.show_reading();
         // Content installed in the background goes live only when nobody is using the kiosk:
         // on the home page, nothing typed, no touch for a few seconds.
         if !self.recently_touched.running() && !IdleUi::session_active(self) {
@@ -398,6 +464,7 @@ impl Kiosk for Controller {
 impl IdleUi for Controller {
     fn session_active(&self) -> bool {
         self.current_page() != Page::Home
+            || self.access.holds_session()
             || self.screens.all().into_iter().any(|(_, s)| s.holds_session())
     }
     fn show_prompt(&self, seconds_left: u64) {

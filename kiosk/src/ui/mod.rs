@@ -16,6 +16,7 @@ mod generated {
     slint::include_modules!();
 }
 
+pub mod access;
 pub mod controller;
 mod hall_view;
 pub mod headless;
@@ -26,6 +27,7 @@ mod pages;
 pub mod preparing;
 pub mod screens;
 mod search_input;
+mod spoken;
 pub mod typeset;
 
 pub use generated::*;

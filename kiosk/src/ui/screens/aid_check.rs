@@ -12,7 +12,6 @@ use crate::app::config::Config;
 use crate::content::hall::legal_aid::{
     next_question, verdict, Answers, Outcome, Question, Reply, MATTERS,
 };
-use crate::queue::takeaway::TakeAway;
 use crate::ui::{AidBasis, AidCheck, AidOutcome, AidReply, AppWindow, Page};
 
 /// The name the law reader knows 法律援助法 by.
@@ -156,12 +155,7 @@ impl AidCheckScreen {
             v.basis.iter().map(|b| format!("第{}条", crate::text::zh::number(b.number))).collect();
         lines.push(format!("法律依据：《法律援助法》{}", articles.join("、")));
         lines.push("结果仅供参考，以法律援助机构审查为准。".to_owned());
-        let page = TakeAway {
-            hall: k.store().info().deployment.hall_name.clone(),
-            title: "法律援助自测结果".to_owned(),
-            lines,
-        };
-        k.screens().queue.print_takeaway(k, page);
+        k.screens().queue.print_page(k, "法律援助自测结果".to_owned(), lines, None);
     }
 
     /// The queue, with the service the verdict suggests chosen.

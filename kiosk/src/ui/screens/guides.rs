@@ -8,7 +8,6 @@ use slint::{ComponentHandle, SharedString};
 
 use super::{on, strings, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
-use crate::queue::takeaway::TakeAway;
 use crate::ui::hall_view;
 use crate::ui::{AppWindow, BasisItem, FactItem, GuideRow, Guides, MaterialItem, Page, StepItem};
 
@@ -123,15 +122,8 @@ impl GuidesScreen {
         lines.extend(
             guide.steps.iter().enumerate().map(|(i, st)| format!("{}. {}", i + 1, st.title)),
         );
-        if let Some(s) = service {
-            lines.push(format!("办理窗口：{}（取号选 {} {}）", s.windows, s.letter, s.name));
-        }
-        let page = TakeAway {
-            hall: k.store().info().deployment.hall_name.clone(),
-            title: format!("{} · 材料清单", guide.name),
-            lines,
-        };
-        k.screens().queue.print_takeaway(k, page);
+        let title = format!("{} · 材料清单", guide.name);
+        k.screens().queue.print_page(k, title, lines, service);
     }
 
     fn take_ticket(&self, k: &dyn Kiosk) {

@@ -30,7 +30,7 @@ use super::{AppWindow, Page};
 use crate::app::config::Config;
 use crate::content::hall::HallContent;
 use crate::content::Store;
-use crate::queue::speech::Speaker;
+use crate::speech::Speaker;
 
 /// What a screen may use of the kiosk around it.
 pub(crate) trait Kiosk {

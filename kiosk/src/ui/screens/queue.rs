@@ -22,6 +22,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
+use crate::content::hall::queue::ServiceLine;
 use crate::queue::desk::{Outcome, ServiceStatus, TicketDesk};
 use crate::queue::takeaway::TakeAway;
 use crate::queue::tickets::QueueDb;
@@ -242,7 +243,7 @@ impl QueueScreen {
     /// Prints a page the resident takes away, on the printing thread like a ticket; the page
     /// that asked shows Queue.takeaway-note when it is done. A tap while something prints is
     /// ignored (the button says 正在打印).
-    pub(crate) fn print_takeaway(&self, k: &dyn Kiosk, page: TakeAway) {
+    fn print_takeaway(&self, k: &dyn Kiosk, page: TakeAway) {
         if self.printing.borrow().is_some() {
             return;
         }
@@ -257,6 +258,22 @@ impl QueueScreen {
         self.run_on_printer(k, content, desk, move |desk| {
             Printed::TakeAway(desk.print_takeaway(&page, now))
         });
+    }
+
+    /// Prints a page for the resident to take away, headed with this hall's name; `service`,
+    /// when given, ends it with the windows to go to.
+    pub(crate) fn print_page(
+        &self,
+        k: &dyn Kiosk,
+        title: String,
+        mut lines: Vec<String>,
+        service: Option<&ServiceLine>,
+    ) {
+        if let Some(s) = service {
+            lines.push(format!("办理窗口：{}（取号选 {} {}）", s.windows, s.letter, s.name));
+        }
+        let hall = k.store().info().deployment.hall_name.clone();
+        self.print_takeaway(k, TakeAway { hall, title, lines });
     }
 
     /// A touch anywhere: the ticket page's count to its return home starts again.
@@ -352,7 +369,7 @@ impl QueueScreen {
                 // Said on the pages that print; a resident who moved on meanwhile is not told
                 // on another page. One who went to the queue finds it filled now.
                 match k.current_page() {
-                    Page::Guide | Page::Aid => {
+                    Page::Guide | Page::Aid | Page::Reader | Page::Topic => {
                         k.window().global::<Queue>().set_takeaway_note(note.into())
                     }
                     Page::Queue => self.open_queue(k, None),

@@ -56,6 +56,7 @@ impl ReaderScreen {
         };
         k.window().global::<Reader>().set_toc_open(false);
         self.show_page(k, page, seq.map(|q| q as usize));
+        k.screens().queue.clear_takeaway_note(k);
         k.go(Page::Reader);
     }
 
@@ -183,6 +184,38 @@ impl ReaderScreen {
         }
     }
 
+    /// 打印本条: the article a jump or a search opened (highlighted), else the page's first
+    /// article, with the law's title and dates, on the ticket printer.
+    fn print_article(&self, k: &dyn Kiosk) {
+        let (title, lines) = {
+            let law = self.law.borrow();
+            let Some(law) = law.as_ref() else { return };
+            let Some(span) = law.pages.get(law.page) else { return };
+            let shown = self.blocks.rows().collect::<Vec<_>>();
+            let label = shown
+                .iter()
+                .find(|b| b.target)
+                .or_else(|| shown.iter().find(|b| b.kind == BlockKind::Article))
+                .map(|b| b.label.to_string());
+            let Some(label) = label else { return };
+            // The article's block and the paragraphs that follow it, up to the next article.
+            let at = (span.start..span.end).find(|&i| {
+                law.blocks[i].kind == StoreBlock::Article && law.blocks[i].label == label
+            });
+            let Some(at) = at else { return };
+            let mut lines = vec![law.summary.title.clone(), law_meta(&law.summary), label.clone()];
+            let paragraphs = law.blocks[at + 1..]
+                .iter()
+                .take_while(|b| b.kind == StoreBlock::Paragraph)
+                .map(|b| b.text.as_str());
+            for text in std::iter::once(law.blocks[at].text.as_str()).chain(paragraphs) {
+                lines.extend(text.lines().map(str::to_owned));
+            }
+            (format!("{} {}", law.summary.short_name, label), lines)
+        };
+        k.screens().queue.print_page(k, title, lines, None);
+    }
+
     /// "跳到第…条": opens the article by number, or says why not.
     pub(crate) fn jump_to_article(&self, k: &dyn Kiosk, digits: &str) {
         let reader = k.window().global::<Reader>();
@@ -233,6 +266,7 @@ impl ScreenType for ReaderScreen {
         on!(k, r, on_goto_page, |c, p| c.screens().reader.show_page(&*c, p.max(0) as usize, None));
         on!(k, r, on_show_section_start, |c| c.screens().reader.show_section_start(&*c));
         on!(k, r, on_jump, |c, digits| c.screens().reader.jump_to_article(&*c, &digits));
+        on!(k, r, on_print_article, |c| c.screens().reader.print_article(&*c));
     }
 }
 

@@ -61,12 +61,28 @@ impl TopicsScreen {
         self.serial.set(self.serial.get() + 1);
         w.set_serial(self.serial.get());
         *self.open.borrow_mut() = Some(topic.id.clone());
+        k.screens().queue.clear_takeaway_note(k);
         k.go(Page::Topic);
     }
 
     fn topic(&self, k: &dyn Kiosk) -> Option<Topic> {
         let id = self.open.borrow().clone()?;
         k.hall()?.topic(&id).cloned()
+    }
+
+    /// 打印要点: the situation, what each article says, what to do and where, on paper.
+    fn print_topic(&self, k: &dyn Kiosk) {
+        let Some(topic) = self.topic(k) else { return };
+        let Some(h) = k.hall() else { return };
+        let mut lines = vec![topic.summary.clone(), "法律怎么规定：".to_owned()];
+        lines.extend(self.articles.rows().map(|a| format!("· {}：{}", a.label, a.note)));
+        let guides: Vec<&str> =
+            topic.guides.iter().filter_map(|g| h.guide(g)).map(|g| g.name.as_str()).collect();
+        if !guides.is_empty() {
+            lines.push(format!("可以办理：{}", guides.join("、")));
+        }
+        let title = format!("我遇到了：{}", topic.title);
+        k.screens().queue.print_page(k, title, lines, h.queue.service(&topic.queue));
     }
 
     fn open_article(&self, k: &dyn Kiosk, index: usize) {
@@ -148,6 +164,7 @@ impl ScreenType for TopicsScreen {
         on!(k, w, on_open_guide, |c, id| c.screens().guides.open_guide(&*c, &id));
         on!(k, w, on_open_aid_check, |c| c.screens().aid_check.open_aid_check(&*c));
         on!(k, w, on_take_ticket, |c| c.screens().topics.take_ticket(&*c));
+        on!(k, w, on_print_topic, |c| c.screens().topics.print_topic(&*c));
     }
 }
 

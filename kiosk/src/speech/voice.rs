@@ -1,33 +1,53 @@
-//! Saying the ticket number aloud (EN 301 549 5.1.3.16: what the screen shows, the kiosk also
-//! speaks). Offline: espeak-ng's Mandarin voice (`cmn`) from Debian. Tests capture the words.
+//! The kiosk's one voice: ticket numbers and read-aloud pages both speak through [`Speaker`].
+//! Offline: espeak-ng's Mandarin voice (`cmn`) from Debian. Tests capture the words.
 
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-
-use crate::text::zh;
+use std::time::Duration;
 
 pub trait Speaker: Send {
     /// Starts saying `text`; returns at once (speech must never hold up the screen).
     fn say(&self, text: &str);
+
+    /// Says `text` and returns when it has been said, or as soon as `interrupted()` turns true
+    /// (polled every few tens of milliseconds; the speech then stops mid-word). The read-aloud
+    /// player calls this on its own thread, one sentence at a time.
+    fn say_until_done(&self, text: &str, interrupted: &dyn Fn() -> bool) {
+        let _ = interrupted;
+        self.say(text);
+    }
 }
+
+/// How often a sentence being spoken checks for pause or stop: short enough that a tap on
+/// 暂停 silences the voice before the finger lifts.
+const INTERRUPT_POLL: Duration = Duration::from_millis(20);
 
 /// Speaks through the `espeak-ng` program.
 pub struct EspeakSpeaker {
     pub voice: String,
     /// Words per minute: slower than the default 175, for elderly listeners.
     pub rate: u32,
+    /// Loudness as espeak-ng's amplitude, 0–200 (100 is its normal; config `speech_volume`).
+    pub amplitude: u32,
 }
 
 impl Default for EspeakSpeaker {
     fn default() -> Self {
-        EspeakSpeaker { voice: "cmn".into(), rate: 140 }
+        EspeakSpeaker { voice: "cmn".into(), rate: 140, amplitude: 100 }
     }
 }
 
 impl EspeakSpeaker {
     fn command(&self, text: &str, wav: Option<&std::path::Path>) -> Command {
         let mut c = Command::new("espeak-ng");
-        c.args(["-v", &self.voice, "-s", &self.rate.to_string()]);
+        c.args([
+            "-v",
+            &self.voice,
+            "-s",
+            &self.rate.to_string(),
+            "-a",
+            &self.amplitude.to_string(),
+        ]);
         if let Some(path) = wav {
             c.arg("-w").arg(path);
         }
@@ -54,6 +74,21 @@ impl Speaker for EspeakSpeaker {
             std::thread::spawn(move || child.wait());
         }
     }
+
+    fn say_until_done(&self, text: &str, interrupted: &dyn Fn() -> bool) {
+        let Ok(mut child) = self.command(text, None).spawn() else { return };
+        loop {
+            match child.try_wait() {
+                Ok(Some(_)) | Err(_) => return,
+                Ok(None) if interrupted() => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return;
+                }
+                Ok(None) => std::thread::sleep(INTERRUPT_POLL),
+            }
+        }
+    }
 }
 
 /// Says nothing: kiosks with speech switched off in config, and technicians' test tickets.
@@ -69,7 +104,7 @@ impl Speaker for Silent {
 pub struct RecordingSpeaker(Arc<Mutex<std::collections::VecDeque<String>>>);
 
 impl RecordingSpeaker {
-    pub const KEEP: usize = 64;
+    pub const KEEP: usize = 256;
 
     /// What was said, oldest first.
     pub fn said(&self) -> Vec<String> {
@@ -84,28 +119,5 @@ impl Speaker for RecordingSpeaker {
             log.pop_front();
         }
         log.push_back(text.to_owned());
-    }
-}
-
-/// The sentence for a ticket: letters spelled, digits read one by one, as halls call them
-/// ("A 零零七 号" rather than "A 七 号", matching the printed A007).
-pub fn ticket_sentence(code: &str, ahead: u32, printed: bool) -> String {
-    let spoken: String =
-        code.chars()
-            .map(|c| match c.to_digit(10) {
-                Some(d) => ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"][d as usize]
-                    .to_owned(),
-                None => format!("{c} "),
-            })
-            .collect();
-    let ahead = if ahead == 0 {
-        "前面没有人在等".to_owned()
-    } else {
-        format!("前面还有{}人", zh::number(ahead))
-    };
-    if printed {
-        format!("您的号码是 {spoken}号，{ahead}。请取走号票。")
-    } else {
-        format!("您的号码是 {spoken}号，{ahead}。号票没有打印出来，请记下屏幕上的号码。")
     }
 }
