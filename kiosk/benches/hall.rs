@@ -14,16 +14,17 @@
 #[allow(dead_code)]
 mod printer;
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use slint::platform::software_renderer::RepaintBufferType;
 use slint::ComponentHandle;
 
 use kiosk::app::config::Config;
-use kiosk::content::{bundle, source::ContentSource, Store};
+use kiosk::content::Store;
 use kiosk::queue::tickets::{QueueDb, TicketState};
 use kiosk::ui::controller::Controller;
 use kiosk::ui::headless::Headless;
@@ -71,13 +72,9 @@ fn job_arrival(printer: &LoopbackPrinter, count: usize) -> Instant {
 }
 
 fn main() -> anyhow::Result<()> {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned();
     // On the build disk, not a tmpfs: fsync has to cost what it costs.
     let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR"))?;
-    let src = ContentSource::load(&repo.join("content"), None)?;
-    bundle::build(&src, &tmp.path().join("bundle"), Some("bench"))?;
-    let data = tmp.path().join("data");
-    Store::install(&data, &tmp.path().join("bundle"))?;
+    let data = common::demo_store(tmp.path())?;
 
     let (w, h) = (1080, 1920);
     let mut headless = Headless::install_with(w, h, RepaintBufferType::ReusedBuffer)?;

@@ -6,7 +6,8 @@
 //! frame times, the p95 ratios to idle (goal: within 10 %) and the scrapes served. Run: `cargo bench -p kiosk --bench health`
 //! (`KIOSK_BENCH_SECS`, default 60, sets the length of each condition, run in 5 s windows).
 
-use std::path::PathBuf;
+mod common;
+
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 use slint::ComponentHandle;
 
 use kiosk::app::config::Config;
-use kiosk::content::{bundle, source::ContentSource, Store};
+use kiosk::content::Store;
 use kiosk::health::endpoint::{self, Actions, SharedSampler};
 use kiosk::health::sample::Sampler;
 use kiosk::ui::controller::Controller;
@@ -171,12 +172,8 @@ fn main() -> anyhow::Result<()> {
     }
     let secs: u64 =
         std::env::var("KIOSK_BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned();
     let tmp = tempfile::tempdir()?;
-    let src = ContentSource::load(&repo.join("content"), None)?;
-    bundle::build(&src, &tmp.path().join("bundle"), Some("bench"))?;
-    let data = tmp.path().join("data");
-    Store::install(&data, &tmp.path().join("bundle"))?;
+    let data = common::demo_store(tmp.path())?;
 
     let mut screen = Headless::install(1080, 1920)?;
     let config = Config { data_dir: data.clone(), speech: false, ..Config::default() };

@@ -3,7 +3,8 @@
 //! and frame times while a finger scrolls the 民法典 reader at 1080×1920, against a full repaint
 //! of the home screen in the same process. Run: `cargo bench -p kiosk --bench render`.
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,7 @@ use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition};
 
 use kiosk::app::config::Config;
-use kiosk::content::{bundle, source::ContentSource, Store};
+use kiosk::content::Store;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::headless::Headless;
 use kiosk::ui::AppWindow;
@@ -26,12 +27,8 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn main() -> anyhow::Result<()> {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned();
     let tmp = tempfile::tempdir()?;
-    let src = ContentSource::load(&repo.join("content"), None)?;
-    bundle::build(&src, &tmp.path().join("bundle"), Some("bench"))?;
-    let data = tmp.path().join("data");
-    Store::install(&data, &tmp.path().join("bundle"))?;
+    let data = common::demo_store(tmp.path())?;
 
     // 1. The whole process: start → first frame, peak RSS.
     let mut first_frames = Vec::new();

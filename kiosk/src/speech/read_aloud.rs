@@ -1,9 +1,9 @@
 //! Reading a page aloud, sentence by sentence, with pause and stop (EN 301 549 5.1.3.1: what
 //! the screen shows is also available as speech).
 //!
-//! One sentence at a time, because the first sound comes as soon as the first sentence is
-//! synthesized (a whole article as one utterance keeps a resident waiting in silence), and
-//! because 暂停 then resumes at the sentence it stopped in, not at the top of the page.
+//! One sentence at a time, so that 暂停 resumes at the sentence it stopped in, not at the top
+//! of the page. (It costs no latency: espeak-ng streams clause by clause, so its first audio
+//! comes ~10 ms after the start either way; `benches/access.rs` measures both.)
 //! The voice runs on the player's own thread: the screen never waits for speech.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -173,7 +173,7 @@ fn work(shared: &Shared, voice: &dyn Speaker) {
 
 /// Splits text into the sentences the player says one by one: after 。！？； and line ends,
 /// keeping the mark (espeak-ng pauses on it). A sentence longer than `MAX_CHARS` is split at
-/// its commas too, so the first sound never waits for a long statute sentence.
+/// its commas too, so 继续 after 暂停 repeats little of a long statute sentence.
 pub fn sentences(text: &str) -> Vec<String> {
     const MAX_CHARS: usize = 60;
     let mut out = Vec::new();

@@ -128,6 +128,23 @@ pub fn unbroken(word: &str) -> String {
     out
 }
 
+/// An institution's name (榆林市公共法律服务中心) that may break only after its place
+/// (榆林市 / 公共法律服务中心), never inside a word: the home page shows it before the word
+/// segmenter is loaded, and the place suffixes are where such names divide.
+pub fn institution_name(name: &str) -> String {
+    const PLACE_ENDS: &[char] = &['省', '市', '县', '区', '旗', '镇', '乡', '街'];
+    let mut out = String::with_capacity(name.len() * 2);
+    let mut previous: Option<char> = None;
+    for c in name.chars() {
+        if previous.is_some_and(|p| !PLACE_ENDS.contains(&p)) {
+            out.push(WORD_JOINER);
+        }
+        out.push(c);
+        previous = Some(c);
+    }
+    out
+}
+
 /// A list of short names (services, kinds) joined with 、, each kept whole on its line.
 pub fn name_list<S: AsRef<str>>(names: &[S]) -> String {
     names.iter().map(|n| unbroken(n.as_ref())).collect::<Vec<_>>().join("、")
@@ -146,6 +163,23 @@ pub fn date(iso: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_institution_name_breaks_only_after_its_place() {
+        let j = WORD_JOINER;
+        // Where a line may break: after 市 and after 区, nowhere else.
+        let set = institution_name("榆林市榆阳区司法局");
+        let breakable: Vec<usize> = set
+            .chars()
+            .collect::<Vec<_>>()
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[0] != j && w[1] != j)
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(set.replace(j, ""), "榆林市榆阳区司法局");
+        assert_eq!(breakable.len(), 2, "{set:?}");
+    }
 
     #[test]
     fn names_in_a_list_are_kept_whole() {

@@ -223,9 +223,13 @@ impl Controller {
 
     /// 朗读本页, or 暂停 / 继续 while reading.
     pub fn read_aloud(&self) {
-        let page = self.current_page();
-        self.access.read_button(|| super::spoken::page_sentences(&self.window, page));
+        self.access.read_button(|| self.page_sentences());
         self.show_reading();
+    }
+
+    /// What 朗读 says on the page shown now, sentence by sentence.
+    pub fn page_sentences(&self) -> Vec<String> {
+        super::spoken::page_sentences(&self.window, self.current_page())
     }
 
     pub fn stop_reading(&self) {

@@ -150,6 +150,15 @@ impl Headless {
         Ok(Headless { frame, width, height })
     }
 
+    /// Turns the panel (1080×1920 ⇄ 1920×1080): the next frame is drawn whole at the new size.
+    pub fn resize(&mut self, width: u32, height: u32) {
+        let mut frame = self.frame.borrow_mut();
+        frame.window.set_size(PhysicalSize::new(width, height));
+        frame.width = width;
+        frame.buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
+        (self.width, self.height) = (width, height);
+    }
+
     /// Runs due timers, lays out and draws a frame (what changed, or everything with a `NewBuffer`
     /// window); returns the time the draw took.
     pub fn render(&mut self) -> Duration {

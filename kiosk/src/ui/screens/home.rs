@@ -28,7 +28,7 @@ impl HomeScreen {
         let store = k.store();
         let info = store.info();
         let hall = k.window().global::<Hall>();
-        hall.set_name(info.deployment.hall_name.as_str().into());
+        hall.set_name(crate::text::zh::institution_name(&info.deployment.hall_name).into());
         hall.set_hotline(info.deployment.hotline.as_str().into());
         hall.set_website(info.deployment.website.as_str().into());
         hall.set_content_version(info.content_version.as_str().into());
@@ -37,7 +37,8 @@ impl HomeScreen {
 }
 
 impl ScreenType for HomeScreen {
-    const DEMOS: &'static [&'static str] = &["home"];
+    /// `languages`: home with the language chooser open.
+    const DEMOS: &'static [&'static str] = &["home", "languages"];
 
     fn new(_: &AppWindow, _: &Config) -> Self {
         HomeScreen
@@ -57,7 +58,10 @@ impl Screen for HomeScreen {
         String::new()
     }
 
-    fn show_demo(&self, _: &dyn Kiosk, _: &str, _: &DemoArgs) -> Result<()> {
+    fn show_demo(&self, k: &dyn Kiosk, name: &str, _: &DemoArgs) -> Result<()> {
+        if name == "languages" {
+            k.window().global::<crate::ui::Access>().invoke_open_languages();
+        }
         Ok(())
     }
 }

@@ -24,13 +24,15 @@ const MAP_SIDE_PX: f32 = 360.0 + 16.0;
 struct State {
     /// Map viewbox in plane units: x, y, width, height.
     viewbox: [f32; 4],
+    /// The county zoomed into (None: the whole city).
+    county: Option<String>,
     filter: String,
     card: Option<String>,
 }
 
 impl Default for State {
     fn default() -> Self {
-        State { viewbox: WHOLE, filter: String::new(), card: None }
+        State { viewbox: WHOLE, county: None, filter: String::new(), card: None }
     }
 }
 
@@ -125,7 +127,20 @@ impl MapScreen {
         legend.sort_by_key(|s| *s as i32);
         self.legend.set(legend);
         self.pins.set(pins);
-        self.state.borrow_mut().viewbox = vb;
+        let mut state = self.state.borrow_mut();
+        state.viewbox = vb;
+        state.county = adcode.map(str::to_owned);
+    }
+
+    /// The canvas changed shape (长辈模式's larger bars, the staff-call banner): the county
+    /// labels are placed clear of each other and of the pins again, for the new scale.
+    fn canvas_resized(&self, k: &dyn Kiosk, aspect: f32) {
+        let before = self.canvas_aspect.get();
+        self.note_canvas_aspect(aspect);
+        if (self.canvas_aspect.get() - before).abs() > 0.005 && k.current_page() == Page::Map {
+            let county = self.state.borrow().county.clone();
+            self.zoom_map(k, county.as_deref());
+        }
     }
 
     /// A tap on the map at plane point (x, y), on a canvas `aspect` (height / width): zoom
@@ -284,6 +299,7 @@ impl ScreenType for MapScreen {
         let m = window.global::<MapView>();
         on!(k, m, on_open_map, |c| c.screens().map.open_map(&*c));
         on!(k, m, on_tap_map, |c, x, y, aspect| c.screens().map.tap_map(&*c, x, y, aspect));
+        on!(k, m, on_canvas_resized, |c, aspect| c.screens().map.canvas_resized(&*c, aspect));
         on!(k, m, on_zoom_out, |c| c.screens().map.zoom_map(&*c, None));
         on!(k, m, on_open_pin, |c, id, aspect| c.screens().map.open_pin(&*c, &id, aspect));
         on!(k, m, on_open_list, |c| c.screens().map.open_points(&*c, ""));
