@@ -71,7 +71,7 @@ impl GuidesScreen {
             base.trim_end_matches('/'),
             guide.id
         )));
-        w.set_queue_label(queue_name.map(|n| format!("取号办理：{n}")).unwrap_or_default().into());
+        w.set_queue_service(queue_name.unwrap_or_default().into());
         self.serial.set(self.serial.get() + 1);
         w.set_serial(self.serial.get());
         *self.state.borrow_mut() = State { guide: Some(index), checked };
@@ -146,7 +146,7 @@ impl GuidesScreen {
         g.set_name("".into());
         g.set_summary("".into());
         g.set_qr(Default::default());
-        g.set_queue_label("".into());
+        g.set_queue_service("".into());
     }
 }
 
@@ -202,7 +202,7 @@ impl Screen for GuidesScreen {
             self.state.borrow(),
             g.get_name(),
             g.get_summary(),
-            g.get_queue_label(),
+            g.get_queue_service(),
             self.rows,
             self.eligibility,
             self.basis,

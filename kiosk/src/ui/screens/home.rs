@@ -14,13 +14,15 @@ use crate::ui::{AppWindow, Hall};
 pub(crate) struct HomeScreen;
 
 impl HomeScreen {
-    /// The hall clock: 09:30 and 2026年11月23日 星期一.
+    /// The hall clock: 09:30, and the day as numbers the page writes in the kiosk's language
+    /// (2026年11月23日 星期一).
     pub(crate) fn show_clock(&self, window: &AppWindow, now: NaiveDateTime) {
-        const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
         let hall = window.global::<Hall>();
         hall.set_time_text(now.format("%H:%M").to_string().into());
-        let weekday = WEEKDAYS[now.weekday().num_days_from_monday() as usize];
-        hall.set_date_text(format!("{} 星期{weekday}", now.format("%Y年%-m月%-d日")).into());
+        hall.set_year(now.year());
+        hall.set_month(now.month() as i32);
+        hall.set_day(now.day() as i32);
+        hall.set_weekday(now.weekday().num_days_from_monday() as i32);
     }
 
     /// The hall and content the open store generation describes.
@@ -33,6 +35,10 @@ impl HomeScreen {
         hall.set_website(info.deployment.website.as_str().into());
         hall.set_content_version(info.content_version.as_str().into());
         hall.set_content_date(crate::text::zh::date(&info.created_at).into());
+        let day = info.created_at.get(..10).and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+        hall.set_content_year(day.map_or(0, |d| d.year()));
+        hall.set_content_month(day.map_or(0, |d| d.month() as i32));
+        hall.set_content_day(day.map_or(0, |d| d.day() as i32));
     }
 }
 

@@ -55,8 +55,8 @@ impl TopicsScreen {
                 .collect(),
         );
         w.set_legal_aid(topic.legal_aid);
-        let queue = h.queue.service(&topic.queue).map(|s| format!("取号办理：{}", s.name));
-        w.set_queue_label(queue.unwrap_or_default().into());
+        let queue = h.queue.service(&topic.queue).map(|s| s.name.clone());
+        w.set_queue_service(queue.unwrap_or_default().into());
         w.set_hotline(k.store().info().deployment.hotline.as_str().into());
         self.serial.set(self.serial.get() + 1);
         w.set_serial(self.serial.get());
@@ -106,7 +106,7 @@ impl TopicsScreen {
         w.set_title("".into());
         w.set_summary("".into());
         w.set_legal_aid(false);
-        w.set_queue_label("".into());
+        w.set_queue_service("".into());
     }
 }
 
@@ -182,7 +182,7 @@ impl Screen for TopicsScreen {
             w.get_title(),
             w.get_summary(),
             w.get_legal_aid(),
-            w.get_queue_label(),
+            w.get_queue_service(),
             self.tiles,
             self.articles,
             self.guides
