@@ -214,12 +214,15 @@ impl TicketDesk {
 /// The sentence for a ticket: letters spelled, digits read one by one, as halls call them
 /// ("A 零零七 号" rather than "A 七 号", matching the printed A007).
 pub fn ticket_sentence(code: &str, ahead: u32, printed: bool) -> String {
+    // A letter is followed by a pause: "A 零零七".
     let spoken: String =
         code.chars()
-            .map(|c| match c.to_digit(10) {
-                Some(d) => ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"][d as usize]
-                    .to_owned(),
-                None => format!("{c} "),
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    zh::digit_by_digit(&c.to_string())
+                } else {
+                    format!("{c} ")
+                }
             })
             .collect();
     let ahead = if ahead == 0 {

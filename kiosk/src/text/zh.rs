@@ -86,9 +86,22 @@ pub fn number(n: u32) -> String {
     out
 }
 
+/// The Chinese names of the digits 0–9.
+const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+
+/// `text` with each ASCII digit read by name, the rest kept, as numbers are said digit by digit
+/// (a ticket's 007 → 零零七, a hotline's 12348 → 一二三四八).
+pub fn digit_by_digit(text: &str) -> String {
+    text.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => DIGITS[d as usize].to_owned(),
+            None => c.to_string(),
+        })
+        .collect()
+}
+
 /// 1..=9999 in Chinese; `leading` numbers say 十五, not 一十五.
 fn below_ten_thousand(n: u32, leading: bool) -> String {
-    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     const UNITS: [&str; 4] = ["千", "百", "十", ""];
     let digits = [n / 1000, n / 100 % 10, n / 10 % 10, n % 10];
     let first = digits.iter().position(|&d| d != 0).unwrap_or(3);

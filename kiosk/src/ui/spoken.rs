@@ -88,7 +88,7 @@ fn home(window: &AppWindow, say: &mut Say) {
     let hall = window.global::<Hall>();
     say.line(format!("{}，公共法律服务自助查询。", hall.get_name()));
     say.line("请点选：我遇到了，从您遇到的事找法律；法律法规；搜索；办事指南；服务网点；取号排队；援助自测。");
-    say.line(format!("公共法律服务热线{}。", spell_digits(&hall.get_hotline())));
+    say.line(format!("公共法律服务热线{}。", crate::text::zh::digit_by_digit(&hall.get_hotline())));
     say.line("需要帮助，请点呼叫工作人员。");
 }
 
@@ -221,17 +221,4 @@ fn aid(window: &AppWindow, say: &mut Say) {
     say.line(ending(&aid.get_headline()));
     say.all(aid.get_reasons().iter());
     say.all(aid.get_next_steps().iter());
-}
-
-/// A hotline said digit by digit (12348 is "一二三四八", not "一万两千…").
-fn spell_digits(number: &str) -> String {
-    number
-        .chars()
-        .map(|c| match c.to_digit(10) {
-            Some(d) => {
-                ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"][d as usize].to_owned()
-            }
-            None => c.to_string(),
-        })
-        .collect()
 }
