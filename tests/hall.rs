@@ -99,8 +99,8 @@ fn distances_sorting_and_service_filters() {
     let d = distance_m((109.7341, 38.2852), (108.9398, 34.3416));
     assert!((d - 443_000.0).abs() < 15_000.0, "{d}");
     assert!((distance_m((110.0, 38.0), (110.0, 38.01)) - 1112.0).abs() < 5.0);
-    assert_eq!(distance_label(845.0), "约 850 米");
-    assert_eq!(distance_label(12_345.0), "约 12.3 公里");
+    assert_eq!(distance_label(845), "约 850 米");
+    assert_eq!(distance_label(12_345), "约 12.3 公里");
 
     let h = hall();
     let here = h.points.points.iter().find(|p| p.id == "yl-center").unwrap();
@@ -156,17 +156,17 @@ fn legal_aid_quick_check_follows_the_statute() {
     assert_eq!(v.outcome, Outcome::Likely);
     let articles: Vec<u32> = v.basis.iter().map(|b| b.number).collect();
     assert_eq!(articles, [31, 32, 42]);
-    assert_eq!(v.basis[0].label, "第三十一条\n可申请的事项");
+    assert_eq!(v.basis[0].label().to_string(), "第三十一条\n可申请的事项");
     // Above the line: unlikely, and the resident is pointed to free consultation.
     a.income_below_line = Some(No);
     let v = legal_aid::verdict(&a);
     assert_eq!(v.outcome, Outcome::Unlikely);
-    assert!(v.next_steps.iter().any(|s| s.contains("法律咨询")));
+    assert!(v.next_steps.iter().any(|s| s.to_string().contains("法律咨询")));
     // 不清楚 about the income: the window checks it against the province's line.
     a.income_below_line = Some(NotSure);
     let v = legal_aid::verdict(&a);
     assert_eq!(v.outcome, Outcome::AskWindow);
-    assert!(v.reasons.iter().any(|r| r.contains("第三十四条")), "{:?}", v.reasons);
+    assert!(v.reasons.iter().any(|r| r.to_string().contains("第三十四条")), "{:?}", v.reasons);
     // Above the line but 不清楚 about an exemption that would set income aside: not 不符合,
     // the window decides, and the reason says what is open.
     let e = Answers {
@@ -178,7 +178,7 @@ fn legal_aid_quick_check_follows_the_statute() {
     };
     let v = legal_aid::verdict(&e);
     assert_eq!(v.outcome, Outcome::AskWindow);
-    assert!(v.reasons.iter().any(|r| r.contains("不确定")), "{:?}", v.reasons);
+    assert!(v.reasons.iter().any(|r| r.to_string().contains("不确定")), "{:?}", v.reasons);
     // 家暴 victim (第三十二条): no income question at all, and the reason names the cases.
     let b = Answers {
         matter: Some(legal_aid::OTHER_MATTER),
@@ -188,7 +188,8 @@ fn legal_aid_quick_check_follows_the_statute() {
     assert_eq!(legal_aid::next_question(&b), None);
     let v = legal_aid::verdict(&b);
     assert_eq!(v.outcome, Outcome::Likely);
-    assert!(v.reasons.iter().any(|r| r.contains("家庭暴力") && r.contains("第三十二条")));
+    let reasons: Vec<String> = v.reasons.iter().map(|r| r.to_string()).collect();
+    assert!(reasons.iter().any(|r| r.contains("家庭暴力") && r.contains("第三十二条")));
     // 不清楚 asks on, as 不是 does; a 第四十二条 group then skips the means check, and the
     // reason says who the group is rather than citing the article alone.
     let c = Answers {
@@ -200,7 +201,8 @@ fn legal_aid_quick_check_follows_the_statute() {
     assert_eq!(legal_aid::next_question(&c), None);
     let v = legal_aid::verdict(&c);
     assert_eq!(v.outcome, Outcome::Likely);
-    let exempt = v.reasons.iter().find(|r| r.contains("第四十二条")).expect("a 第四十二条 reason");
+    let reasons: Vec<String> = v.reasons.iter().map(|r| r.to_string()).collect();
+    let exempt = reasons.iter().find(|r| r.contains("第四十二条")).expect("a 第四十二条 reason");
     assert!(exempt.contains("进城务工人员") && exempt.contains("优抚对象"), "{exempt}");
     // An unlisted matter with low income: the window decides.
     let d = Answers {
@@ -212,8 +214,8 @@ fn legal_aid_quick_check_follows_the_statute() {
     };
     assert_eq!(legal_aid::verdict(&d).outcome, Outcome::AskWindow);
     // Without a published line the question says where the line is.
-    assert!(Question::Income.prompt(None).question.contains("以窗口公示为准"));
-    assert!(Question::Income.prompt(Some(1200)).question.contains("1200"));
+    assert!(Question::Income.prompt(None).question.to_string().contains("以窗口公示为准"));
+    assert!(Question::Income.prompt(Some(1200)).question.to_string().contains("1200"));
 }
 
 #[test]
@@ -229,18 +231,18 @@ fn legal_aid_check_covers_criminal_defence_and_victims() {
     assert_eq!(legal_aid::next_question(&a), None);
     let v = legal_aid::verdict(&a);
     assert_eq!(v.outcome, Outcome::Likely);
-    assert!(v.reasons.iter().any(|r| r.contains("第二十四条")));
-    assert!(!v.reasons.iter().any(|r| r.contains("第二十五条")));
+    assert!(v.reasons.iter().any(|r| r.to_string().contains("第二十四条")));
+    assert!(!v.reasons.iter().any(|r| r.to_string().contains("第二十五条")));
     assert_eq!(v.basis.iter().map(|b| b.number).collect::<Vec<_>>(), [24, 25]);
     a.mandatory_defence = Some(Reply::Yes);
     let v = legal_aid::verdict(&a);
-    assert_eq!(v.headline, "办案机关应当通知指派律师");
-    assert!(v.reasons.iter().any(|r| r.contains("第二十五条")));
+    assert_eq!(v.headline.to_string(), "办案机关应当通知指派律师");
+    assert!(v.reasons.iter().any(|r| r.to_string().contains("第二十五条")));
     // Unsure: both rules are explained.
     a.mandatory_defence = Some(Reply::NotSure);
     let v = legal_aid::verdict(&a);
-    assert!(v.reasons.iter().any(|r| r.contains("第二十五条")));
-    assert!(v.reasons.iter().any(|r| r.contains("第二十四条")));
+    assert!(v.reasons.iter().any(|r| r.to_string().contains("第二十五条")));
+    assert!(v.reasons.iter().any(|r| r.to_string().contains("第二十四条")));
     // 第二十九条: a victim's representation depends on means, like a civil matter.
     let mut b = Answers { matter: Some(legal_aid::CRIME_VICTIM), ..Default::default() };
     assert_eq!(legal_aid::next_question(&b), Some(Question::NoMeansTest));
@@ -249,6 +251,6 @@ fn legal_aid_check_covers_criminal_defence_and_victims() {
     b.income_below_line = Some(Reply::Yes);
     let v = legal_aid::verdict(&b);
     assert_eq!(v.outcome, Outcome::Likely);
-    assert!(v.reasons[0].contains("第二十九条"), "{:?}", v.reasons);
+    assert!(v.reasons[0].to_string().contains("第二十九条"), "{:?}", v.reasons);
     assert_eq!(v.basis[0].number, 29);
 }

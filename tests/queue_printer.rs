@@ -330,6 +330,7 @@ fn a_take_away_page_prints_its_text_and_a_qr_of_it() {
         hall: "榆林市公共法律服务中心".into(),
         title: "法律援助申请 · 材料清单".into(),
         lines: vec!["需要带的材料：".into(), "□ 身份证：原件和复印件 1 份".into()],
+        language: kiosk::text::i18n::Language::Hans,
     };
     ready.print_takeaway(&page, at("2026-11-23T09:30")).unwrap();
     let job = printer.jobs.lock().unwrap()[0].bytes.clone();

@@ -20,8 +20,12 @@ use kiosk::app::config::Config;
 use kiosk::content::Store;
 use kiosk::speech::{Playing, RecordingSpeaker};
 use kiosk::ui::controller::Controller;
-use kiosk::ui::{Access, AppWindow, Hall, Metrics, Nav, Page, Queue, Reader, Search};
+use kiosk::ui::{
+    Access, AidCheck, AppWindow, Dates, Guides, Hall, MapView, Metrics, Nav, Page, Queue, Reader,
+    Search, Words,
+};
 use slint::{ComponentHandle, Model};
+use support::escpos_decode::{decode, readout};
 use support::printer::{Behaviour, LoopbackPrinter};
 use support::ui::{tap, wait_for_ticket};
 
@@ -103,6 +107,67 @@ fn elder_mode_language_and_read_aloud() {
     ctrl.open_law_by_name("民法典", Some(1079)).unwrap();
     assert_eq!(w.global::<Reader>().get_title(), "中华人民共和国民法典");
     assert!(labelled(w, "Home") && labelled(w, "Call staff"), "the bar is not in English");
+    // Its dates and size are the kiosk's words.
+    let meta = w.global::<Dates>().invoke_law_meta(w.global::<Reader>().get_meta());
+    let meta = meta.replace('\u{2060}', "");
+    assert!(meta.starts_with("Published") && meta.contains("articles"), "{meta}");
+    // The fixed words Rust hands the pages (fact labels, kinds of point, 以窗口公示为准, 您就在
+    // 这里) are translated where they are shown: each one the demo content brings has an entry.
+    let words = w.global::<Words>();
+    let translated = |zh: &str| words.invoke_term(zh.into()) != zh;
+    w.global::<Guides>().invoke_open_guide("legal-aid".into());
+    for fact in w.global::<Guides>().get_facts().iter() {
+        assert!(translated(&fact.label), "guide fact {:?} has no English", fact.label);
+    }
+    assert!(translated(kiosk::content::hall::ASK_AT_WINDOW));
+    let map = w.global::<MapView>();
+    map.invoke_open_list();
+    for row in map.get_rows().iter() {
+        assert!(translated(&row.kind), "point kind {:?} has no English", row.kind);
+    }
+    for service in map.get_filters().iter() {
+        assert!(translated(&service), "service {service:?} has no English");
+    }
+    for id in ["yl-center", "yl-aid"] {
+        map.invoke_open_point(id.into());
+        for fact in map.get_card_facts().iter() {
+            assert!(translated(&fact.label), "point fact {:?} has no English", fact.label);
+        }
+    }
+    assert!(translated(&map.get_card_facts().row_data(0).unwrap().value), "a kind of point");
+    assert!(map.get_card_metres() > 0, "yl-aid is some way from the centre");
+    assert!(words.invoke_distance(map.get_card_metres()).starts_with("About"));
+    map.invoke_close_card();
+    // The sentences Rust composes follow too: the aid check asks in English, a switch while it
+    // is on screen rewrites the question, and its answer prints in the resident's language.
+    let aid = w.global::<AidCheck>();
+    aid.invoke_open_check();
+    assert!(aid.get_matters().iter().any(|m| m == "Something else"), "matters not in English");
+    aid.invoke_pick_matter(0);
+    assert_eq!(aid.get_question(), "Does any of the following apply to you?");
+    tap(w, "语言 Language");
+    tap(w, "繁體中文");
+    assert_eq!(aid.get_question(), "您是否屬於以下情形之一？", "the switch did not reach it");
+    tap(w, "语言 Language");
+    tap(w, "English");
+    aid.invoke_answer(kiosk::ui::AidReply::No);
+    aid.invoke_answer(kiosk::ui::AidReply::Yes);
+    assert_eq!(aid.get_headline(), "You are very likely able to apply for legal aid");
+    assert!(aid.get_basis().iter().all(|b| b.label.starts_with("Article ")), "basis in English");
+    aid.invoke_print_result();
+    wait_for_ticket(w);
+    let paper = readout(&decode(&printer.jobs.lock().unwrap().last().unwrap().bytes).unwrap());
+    assert_eq!(paper.lines[1], "Legal aid self-check result", "{:?}", paper.lines);
+    assert!(paper.lines.contains(&"Scan to keep this on your phone".to_owned()), "{paper:?}");
+    // 朗读 in English: the kiosk's sentences in English (the voice reads them with its English
+    // voice), the hall's name as it is.
+    w.global::<Nav>().invoke_home();
+    let before = voice.said().len();
+    tap(w, "Read aloud");
+    let said = heard(&ctrl, &voice)[before..].to_vec();
+    assert!(said.contains(&"Public legal services kiosk.".to_owned()), "{said:?}");
+    assert!(said.iter().any(|l| l.contains("1 2 3 4 8")), "{said:?}");
+    ctrl.open_law_by_name("民法典", Some(1079)).unwrap();
     tap(w, "语言 Language");
     tap(w, "繁體中文");
     assert!(labelled(w, "首頁"), "the bar is not in 繁體");
@@ -112,8 +177,9 @@ fn elder_mode_language_and_read_aloud() {
 
     // ---- 3. Read-aloud ----------------------------------------------------------------------
     ctrl.open_law_by_name("民法典", Some(1079)).unwrap();
+    let before = voice.said().len();
     tap(w, "朗读");
-    let said = heard(&ctrl, &voice);
+    let said = heard(&ctrl, &voice)[before..].to_vec();
     assert_eq!(said.first().map(String::as_str), Some("中华人民共和国民法典。"), "{said:?}");
     let article = said.iter().position(|s| s.starts_with("第一千零七十九条")).expect("1079 read");
     let next = said.iter().position(|s| s.starts_with("第一千零八十条")).expect("1080 read");

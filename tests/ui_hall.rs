@@ -96,7 +96,7 @@ fn hall_screens() {
     tap(w, "打印材料清单");
     assert!(w.global::<Queue>().get_printing());
     wait_for_ticket(w);
-    assert_eq!(w.global::<Queue>().get_takeaway_note(), "已打印，请从屏幕下方的出票口取走");
+    assert_eq!(w.global::<Queue>().invoke_takeaway_note(), "已打印，请从屏幕下方的出票口取走");
     let paper = readout(&decode(&printer.jobs.lock().unwrap()[0].bytes).unwrap());
     assert_eq!(paper.lines[1], "法律援助申请 · 材料清单");
     assert!(paper.lines.iter().any(|l| l.starts_with("□ 法律援助申请表")), "{:?}", paper.lines);
@@ -115,7 +115,7 @@ fn hall_screens() {
     ctrl.open_law_by_name("法律援助法", Some(43)).unwrap();
     tap(w, "打印本条");
     wait_for_ticket(w);
-    let note = w.global::<Queue>().get_takeaway_note();
+    let note = w.global::<Queue>().invoke_takeaway_note();
     assert!(note.starts_with("已打印"), "{note:?}");
     let last_page = || {
         let jobs = printer.jobs.lock().unwrap();
@@ -217,17 +217,20 @@ fn hall_screens() {
     );
     // Nearest is the hall the kiosk stands in: no distance or navigation to itself, a ticket.
     let first = rows.row_data(0).unwrap();
-    assert_eq!(first.distance, "您就在这里");
+    assert!(first.here && first.metres < 0, "{first:?}");
+    assert!(ElementHandle::find_by_accessible_label(w, "您就在这里").next().is_some());
     tap(w, &first.name);
     assert!(m.get_card_open() && m.get_card_here());
     assert!(m.get_card_facts().iter().any(|f| f.value == "您就在这里"));
-    assert!(!m.get_card_facts().iter().any(|f| f.label == "距离"));
+    assert_eq!(m.get_card_metres(), -1, "no distance to itself");
+    assert!(ElementHandle::find_by_accessible_label(w, "距离").next().is_none());
     assert_eq!(m.get_card_qr().size().width, 0, "no way to navigate to where one stands");
     assert!(ElementHandle::find_by_accessible_label(w, "在本中心办理：取号排队").next().is_some());
     m.invoke_close_card();
     tap(w, &rows.row_data(1).unwrap().name);
     assert!(m.get_card_open() && !m.get_card_here());
-    assert!(m.get_card_facts().iter().any(|f| f.label == "距离"));
+    assert!(m.get_card_metres() > 0);
+    assert!(ElementHandle::find_by_accessible_label(w, "距离").next().is_some());
     assert!(m.get_card_qr().size().width > 0);
 
     // 呼叫工作人员 from the points list: the call is recorded with the screen (never anything
@@ -235,7 +238,7 @@ fn hall_screens() {
     assert!(!q.get_staff_called());
     tap(w, "呼叫工作人员");
     assert!(q.get_staff_called());
-    assert_eq!(q.get_staff_note(), "已通知工作人员，请在这里稍候");
+    assert_eq!(q.invoke_staff_note(), "已通知工作人员，请在这里稍候");
     tap(w, "已呼叫工作人员");
     // Said aloud in the hall once, for the one call.
     let said = speech.said();
@@ -249,7 +252,7 @@ fn hall_screens() {
     ctrl.reset_session();
     assert_eq!(q.get_code(), "");
     assert!(!m.get_card_open());
-    assert!(!q.get_staff_called() && q.get_staff_note().is_empty());
+    assert!(!q.get_staff_called() && q.invoke_staff_note().is_empty());
     let later =
         chrono::NaiveDateTime::parse_from_str("2026-11-23T09:33", "%Y-%m-%dT%H:%M").unwrap();
     let answered = staff_side.answer_staff_call(None, later).unwrap().unwrap();
@@ -324,7 +327,7 @@ fn hall_screens() {
     assert_eq!(a.get_question(), "");
     assert_eq!(a.get_outcome(), AidOutcome::Unlikely);
     assert_eq!(a.get_headline(), "您可能不符合法律援助的条件");
-    assert_eq!(a.get_ticket_label(), "取号：C 法律咨询");
+    assert_eq!((a.get_ticket_letter(), a.get_ticket_service()), ("C".into(), "法律咨询".into()));
     // 法律依据 opens 法律援助法 at the article.
     tap(w, "第三十一条\n可申请的事项");
     assert_eq!(w.global::<Nav>().get_page(), Page::Reader);
@@ -353,7 +356,7 @@ fn hall_screens() {
     // The answer on paper, without the answers tapped.
     tap(w, "打印结果");
     wait_for_ticket(w);
-    assert!(w.global::<Queue>().get_takeaway_note().starts_with("已打印"));
+    assert!(w.global::<Queue>().invoke_takeaway_note().starts_with("已打印"));
     let jobs = printer.jobs.lock().unwrap().len();
     let paper = readout(&decode(&printer.jobs.lock().unwrap()[jobs - 1].bytes).unwrap());
     assert_eq!(paper.lines[1], "法律援助自测结果");

@@ -20,6 +20,7 @@ use slint::ComponentHandle;
 
 use kiosk::app::config::Config;
 use kiosk::content::Store;
+use kiosk::speech::EspeakSpeaker;
 use kiosk::ui::access::Language;
 use kiosk::ui::controller::Controller;
 use kiosk::ui::headless::Headless;
@@ -37,7 +38,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn first_audio(text: &str) -> anyhow::Result<Duration> {
     let t = Instant::now();
     let mut child = Command::new("espeak-ng")
-        .args(["-v", "cmn", "-s", "140", "--stdout", "--", text])
+        .args(["-m", "-s", "140", "--stdout", "--", &EspeakSpeaker::default().ssml(text)])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

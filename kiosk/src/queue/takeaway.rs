@@ -7,6 +7,8 @@ use anyhow::Result;
 use escpos::utils::{JustifyMode, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
 
 use super::ticket_print::job;
+use crate::text::i18n::{tr, Language};
+use crate::zh;
 
 /// One page to take away.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,10 +18,12 @@ pub struct TakeAway {
     pub title: String,
     /// The text, a line each (the printer wraps long ones at the paper's width).
     pub lines: Vec<String>,
+    /// The resident's language, for the page's own words (the caption, the footer).
+    pub language: Language,
 }
 
 /// Says what the page is: guidance to check at the window, and where else to ask.
-pub const FOOTER: &str = "仅供参考，以窗口公示为准 · 公共法律服务热线 12348";
+pub const FOOTER: &str = zh!("仅供参考，以窗口公示为准 · 公共法律服务热线 12348");
 
 /// The most a take-away QR code carries, in bytes: at level M that is version 16 or less (81
 /// modules), which a 58 mm printer draws at 4 dots a module within its 384 dots and a phone
@@ -30,8 +34,8 @@ const QR_MAX_BYTES: usize = 420;
 pub fn lines(t: &TakeAway) -> Vec<String> {
     let mut out = vec![t.hall.clone(), t.title.clone()];
     out.extend(t.lines.iter().cloned());
-    out.push("扫码把这些内容存到手机".into());
-    out.push(FOOTER.into());
+    out.push(tr(t.language, zh!("扫码把这些内容存到手机")).into());
+    out.push(tr(t.language, FOOTER).into());
     out
 }
 
@@ -39,12 +43,12 @@ pub fn lines(t: &TakeAway) -> Vec<String> {
 /// shows and keeps. Lines that do not fit [`QR_MAX_BYTES`] are left out, and the last line then
 /// says so.
 pub fn qr_text(t: &TakeAway) -> String {
-    const MORE: &str = "……（其余见纸面）";
+    let more = tr(t.language, zh!("……（其余见纸面）"));
     let mut text = t.title.clone();
     for line in &t.lines {
-        if text.len() + 1 + line.len() + 1 + MORE.len() > QR_MAX_BYTES {
+        if text.len() + 1 + line.len() + 1 + more.len() > QR_MAX_BYTES {
             text.push('\n');
-            text.push_str(MORE);
+            text.push_str(more);
             return text;
         }
         text.push('\n');
@@ -90,6 +94,7 @@ mod tests {
             lines: (1..=lines)
                 .map(|i| format!("□ 第{i}项：身份证或其他有效身份证明，原件和复印件 1 份"))
                 .collect(),
+            language: Language::Hans,
         }
     }
 

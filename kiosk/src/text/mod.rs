@@ -1,3 +1,4 @@
 //! Text helpers that know nothing of laws, halls or screens.
 
+pub mod i18n;
 pub mod zh;

@@ -13,41 +13,7 @@ use crate::speech::{Playing, ReadAloud, Speaker};
 /// on the 21.5″ panel), touch targets 96 → 120 px (29.8 mm there).
 pub const ELDER_SCALE: f32 = 1.25;
 
-/// The languages the kiosk writes its own words in; law texts stay in their official language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    /// 简体中文, the source language of every string.
-    Hans,
-    /// 繁體中文.
-    Hant,
-    English,
-}
-
-impl Language {
-    pub const ALL: [Language; 3] = [Language::Hans, Language::Hant, Language::English];
-
-    /// The code the UI uses (`Access.language`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::Hans => "zh-Hans",
-            Language::Hant => "zh-Hant",
-            Language::English => "en",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Language> {
-        Language::ALL.into_iter().find(|l| l.code() == code)
-    }
-
-    /// The bundled translation's folder under `kiosk/lang/` (empty: the source strings).
-    fn bundle(self) -> &'static str {
-        match self {
-            Language::Hans => "",
-            Language::Hant => "zh_TW",
-            Language::English => "en",
-        }
-    }
-}
+pub use crate::text::i18n::Language;
 
 /// The session's access settings and the page reader.
 pub struct AccessState {

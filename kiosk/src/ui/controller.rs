@@ -215,6 +215,9 @@ impl Controller {
     /// The kiosk's own words in `language`, for the rest of the session.
     pub fn set_language(&self, language: Language) {
         self.access.set_language(&self.window, language);
+        for (_, screen) in self.screens.all() {
+            screen.language_changed(self);
+        }
     }
 
     pub fn access(&self) -> &AccessState {
@@ -229,7 +232,7 @@ impl Controller {
 
     /// What 朗读 says on the page shown now, sentence by sentence.
     pub fn page_sentences(&self) -> Vec<String> {
-        super::spoken::page_sentences(&self.window, self.current_page())
+        super::spoken::page_sentences(&self.window, self.current_page(), self.access.language())
     }
 
     pub fn stop_reading(&self) {
@@ -462,6 +465,10 @@ impl Kiosk for Controller {
 
     fn end_session(&self) {
         Controller::reset_session(self);
+    }
+
+    fn language(&self) -> Language {
+        self.access.language()
     }
 }
 

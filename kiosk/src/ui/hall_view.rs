@@ -9,7 +9,7 @@ use super::{
 };
 use crate::content::hall::guides::Guide;
 use crate::content::hall::map::SchematicMap;
-use crate::content::hall::points::{distance_label, PointKind, ServicePoint};
+use crate::content::hall::points::{PointKind, ServicePoint};
 use crate::content::hall::{or_ask, LocalFacts};
 
 /// A QR code as a crisp image: 8 px modules and the 4-module quiet zone scanners need.
@@ -75,18 +75,13 @@ pub fn material_items(g: &Guide, checked: &[bool]) -> Vec<MaterialItem> {
     g.materials
         .iter()
         .enumerate()
-        .map(|(i, m)| {
-            let mut detail = format!("{} {} 份", m.form, m.copies);
-            if !m.note.is_empty() {
-                detail.push('；');
-                detail.push_str(&m.note);
-            }
-            MaterialItem {
-                name: m.name.as_str().into(),
-                detail: detail.into(),
-                required: m.required,
-                checked: checked.get(i).copied().unwrap_or(false),
-            }
+        .map(|(i, m)| MaterialItem {
+            name: m.name.as_str().into(),
+            form: m.form.as_str().into(),
+            copies: m.copies as i32,
+            note: m.note.as_str().into(),
+            required: m.required,
+            checked: checked.get(i).copied().unwrap_or(false),
         })
         .collect()
 }
@@ -283,24 +278,29 @@ pub fn pins(
     pins
 }
 
-/// `metres` from the kiosk; `None` for the point the kiosk stands at (no distance to itself).
+/// `metres` from the kiosk; `None` when unknown. The point the kiosk stands at gets no
+/// distance to itself: the page says 您就在这里.
 pub fn point_row(p: &ServicePoint, metres: Option<f64>, here: bool) -> PointRow {
-    let distance = match metres {
-        _ if here => "您就在这里".to_owned(),
-        Some(m) => distance_label(m),
-        None => String::new(),
-    };
     PointRow {
         id: p.id.as_str().into(),
         name: p.name.as_str().into(),
         kind: p.kind.label().into(),
         services: crate::text::zh::name_list(&p.services).into(),
-        distance: distance.into(),
+        metres: whole_metres(metres, here),
+        here,
     }
 }
 
-/// A point's card; `here` is the point the kiosk stands at, which gets no distance to itself.
-pub fn point_facts(p: &ServicePoint, metres: Option<f64>, here: bool) -> Vec<FactItem> {
+/// The distance the page writes (`Words.distance`), or -1 for none.
+pub fn whole_metres(metres: Option<f64>, here: bool) -> i32 {
+    match metres {
+        Some(m) if !here => m.round().min(i32::MAX as f64) as i32,
+        _ => -1,
+    }
+}
+
+/// A point's card (its distance is `whole_metres`, written by the card).
+pub fn point_facts(p: &ServicePoint, here: bool) -> Vec<FactItem> {
     let mut facts = vec![
         fact("类型", p.kind.label()),
         fact("可办业务", &crate::text::zh::name_list(&p.services)),
@@ -308,10 +308,8 @@ pub fn point_facts(p: &ServicePoint, metres: Option<f64>, here: bool) -> Vec<Fac
         fact("时间", &or_ask(&p.hours)),
         fact("电话", &or_ask(&p.phone)),
     ];
-    match metres {
-        _ if here => facts.push(fact("位置", "您就在这里")),
-        Some(m) => facts.push(fact("距离", &format!("距本机{}（直线）", distance_label(m)))),
-        None => {}
+    if here {
+        facts.push(fact("位置", "您就在这里"));
     }
     facts
 }

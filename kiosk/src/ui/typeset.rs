@@ -45,10 +45,12 @@ pub fn prose(text: &str) -> String {
     out
 }
 
-/// Wires the `Typeset` global's function.
+/// Wires the `Typeset` global's functions.
 pub(crate) fn install(window: &super::AppWindow) {
     use slint::ComponentHandle;
-    window.global::<super::Typeset>().on_prose(|text| prose(&text).into());
+    let typeset = window.global::<super::Typeset>();
+    typeset.on_prose(|text| prose(&text).into());
+    typeset.on_unbroken(|text| zh::unbroken(&text).into());
 }
 
 #[cfg(test)]

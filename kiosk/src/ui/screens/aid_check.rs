@@ -7,11 +7,13 @@ use std::rc::Weak;
 use anyhow::Result;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::{on, strings, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
+use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
 use crate::content::hall::legal_aid::{
     next_question, verdict, Answers, Outcome, Question, Reply, MATTERS,
 };
+use crate::phrase;
+use crate::text::i18n::{tr, Arg, Language, Phrase};
 use crate::ui::{AidBasis, AidCheck, AidOutcome, AidReply, AppWindow, Page};
 
 /// The name the law reader knows 法律援助法 by.
@@ -96,13 +98,15 @@ impl AidCheckScreen {
             (s.answers, s.history.len() as i32 + 1)
         };
         let income_line = k.hall().and_then(|h| h.local.income_line_yuan());
+        let language = k.language();
         let a = k.window().global::<AidCheck>();
         a.set_step(step);
+        a.set_matters(ModelRc::new(VecModel::from(terms(MATTERS.iter().copied(), language))));
         match next_question(&answers) {
             Some(q) => {
                 let prompt = q.prompt(income_line);
-                a.set_question(prompt.question.into());
-                self.cases.set(strings(&prompt.cases));
+                a.set_question(prompt.question.text(language).into());
+                self.cases.set(terms(prompt.cases.iter().copied(), language));
                 a.set_asks_matter(q == Question::Matter);
             }
             None => {
@@ -113,22 +117,22 @@ impl AidCheckScreen {
                     Outcome::AskWindow => AidOutcome::AskWindow,
                     Outcome::Unlikely => AidOutcome::Unlikely,
                 });
-                a.set_headline(v.headline.into());
-                self.reasons.set(strings(&v.reasons));
-                self.next_steps.set(strings(&v.next_steps));
+                a.set_headline(v.headline.text(language).into());
+                self.reasons.set(written(&v.reasons, language));
+                self.next_steps.set(written(&v.next_steps, language));
                 self.basis.set(
                     v.basis
                         .iter()
                         .map(|b| AidBasis {
                             number: b.number as i32,
-                            label: b.label.as_str().into(),
+                            label: b.label().text(language).into(),
                         })
                         .collect(),
                 );
-                a.set_ticket_label(match ticket_service(k, v.outcome) {
-                    Some((letter, name)) => format!("取号：{letter} {name}").into(),
-                    None => "取号排队".into(),
-                });
+                // The page writes 取号：C 法律咨询, or 取号排队 when no service fits.
+                let (letter, name) = ticket_service(k, v.outcome).unzip();
+                a.set_ticket_letter(letter.unwrap_or_default().into());
+                a.set_ticket_service(name.unwrap_or_default().into());
             }
         }
     }
@@ -149,13 +153,21 @@ impl AidCheckScreen {
             return;
         }
         let v = verdict(&answers);
-        let mut lines = vec![v.headline.clone(), "接下来怎么办：".to_owned()];
-        lines.extend(v.next_steps.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)));
+        let language = k.language();
+        let text = |p: Phrase| p.text(language);
+        let mut lines = vec![v.headline.text(language), text(phrase!("接下来怎么办："))];
+        lines.extend(
+            v.next_steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| format!("{}. {}", i + 1, s.text(language))),
+        );
         let articles: Vec<String> =
-            v.basis.iter().map(|b| format!("第{}条", crate::text::zh::number(b.number))).collect();
-        lines.push(format!("法律依据：《法律援助法》{}", articles.join("、")));
-        lines.push("结果仅供参考，以法律援助机构审查为准。".to_owned());
-        k.screens().queue.print_page(k, "法律援助自测结果".to_owned(), lines, None);
+            v.basis.iter().map(|b| text(phrase!("第{}条", Arg::numeral(b.number)))).collect();
+        lines
+            .push(text(phrase!("法律依据：《法律援助法》{}", articles.join(&text(phrase!("、"))))));
+        lines.push(text(phrase!("结果仅供参考，以法律援助机构审查为准。")));
+        k.screens().queue.print_page(k, text(phrase!("法律援助自测结果")), lines, None);
     }
 
     /// The queue, with the service the verdict suggests chosen.
@@ -178,6 +190,15 @@ fn ticket_service(k: &dyn Kiosk, outcome: Outcome) -> Option<(String, String)> {
     h.queue.service(letter).map(|s| (s.letter.clone(), s.name.clone()))
 }
 
+/// `zh!` terms (the matters, a question's cases) in `language`.
+fn terms(zh: impl Iterator<Item = &'static str>, language: Language) -> Vec<SharedString> {
+    zh.map(|t| tr(language, t).into()).collect()
+}
+
+fn written(phrases: &[Phrase], language: Language) -> Vec<SharedString> {
+    phrases.iter().map(|p| p.text(language).into()).collect()
+}
+
 impl AidCheckScreen {
     /// Every property of the global at its fresh value (`new` and `reset` both end here).
     fn clear(&self, window: &AppWindow) {
@@ -186,12 +207,14 @@ impl AidCheckScreen {
         self.next_steps.set(Vec::new());
         self.basis.set(Vec::new());
         let a = window.global::<AidCheck>();
+        a.set_matters(ModelRc::new(VecModel::from(terms(MATTERS.iter().copied(), Language::Hans))));
         a.set_question("".into());
         a.set_asks_matter(false);
         a.set_step(0);
         a.set_outcome(AidOutcome::Likely);
         a.set_headline("".into());
-        a.set_ticket_label("".into());
+        a.set_ticket_service("".into());
+        a.set_ticket_letter("".into());
     }
 }
 
@@ -207,7 +230,6 @@ impl ScreenType for AidCheckScreen {
             basis: ListModel::new(),
         };
         let a = window.global::<AidCheck>();
-        a.set_matters(ModelRc::new(VecModel::from(strings(MATTERS))));
         a.set_question_cases(s.cases.handle());
         a.set_reasons(s.reasons.handle());
         a.set_next_steps(s.next_steps.handle());
@@ -241,6 +263,13 @@ impl Screen for AidCheckScreen {
         self.clear(k.window());
     }
 
+    fn language_changed(&self, k: &dyn Kiosk) {
+        // Step 0: the check was not opened this session, there is nothing to rewrite.
+        if k.window().global::<AidCheck>().get_step() > 0 {
+            self.show(k);
+        }
+    }
+
     fn session_state(&self, k: &dyn Kiosk) -> String {
         let a = k.window().global::<AidCheck>();
         format!(
@@ -251,7 +280,7 @@ impl Screen for AidCheckScreen {
             a.get_step(),
             a.get_outcome(),
             a.get_headline(),
-            a.get_ticket_label(),
+            (a.get_ticket_letter(), a.get_ticket_service()),
             self.cases,
             self.reasons,
             self.next_steps,

@@ -8,6 +8,8 @@ use slint::{ComponentHandle, SharedString};
 
 use super::{on, strings, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
+use crate::phrase;
+use crate::text::i18n::Phrase;
 use crate::ui::hall_view;
 use crate::ui::{AppWindow, BasisItem, FactItem, GuideRow, Guides, MaterialItem, Page, StepItem};
 
@@ -107,22 +109,26 @@ impl GuidesScreen {
         let Some(h) = k.hall() else { return };
         let Some(guide) = guide.and_then(|i| h.guides.get(i)) else { return };
         let service = guide.queue.as_deref().and_then(|l| h.queue.service(l));
-        let mut lines = vec!["需要带的材料：".to_owned()];
+        let language = k.language();
+        let text = |p: Phrase| p.text(language);
+        let mut lines = vec![text(phrase!("需要带的材料："))];
         for m in &guide.materials {
-            let mut line = format!("□ {}：{} {} 份", m.name, m.form, m.copies);
+            // The guide's words (name, form, note) as published; the kiosk's own in the language.
+            let mut line =
+                format!("□ {}：{}", m.name, text(phrase!("{0} {1} 份", &m.form, m.copies)));
             if !m.required {
-                line += "（有则带上）";
+                line += &text(phrase!("（有则带上）"));
             }
             if !m.note.is_empty() {
                 line += &format!("；{}", m.note);
             }
             lines.push(line);
         }
-        lines.push("办理流程：".to_owned());
+        lines.push(text(phrase!("办理流程：")));
         lines.extend(
             guide.steps.iter().enumerate().map(|(i, st)| format!("{}. {}", i + 1, st.title)),
         );
-        let title = format!("{} · 材料清单", guide.name);
+        let title = text(phrase!("{} · 材料清单", &guide.name));
         k.screens().queue.print_page(k, title, lines, service);
     }
 

@@ -4,13 +4,13 @@ use std::cell::RefCell;
 use std::rc::Weak;
 
 use anyhow::Result;
+use chrono::Datelike;
 use slint::ComponentHandle;
 
 use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
-use crate::content::law::Status;
 use crate::content::store::LawSummary;
-use crate::ui::{AppWindow, CategoryItem, LawItem, Library, Page};
+use crate::ui::{AppWindow, CategoryItem, LawItem, LawMeta, Library, Page};
 
 pub(crate) struct LibraryScreen {
     /// The category the resident opened.
@@ -44,16 +44,16 @@ impl LibraryScreen {
         self.laws.set(
             laws.iter()
                 .map(|l| {
-                    let year = l.publish_date.as_deref().and_then(|d| d.get(..4));
-                    let title = match year {
-                        Some(y) if same_title(&l.title) => format!("{}（{y}年文本）", l.title),
-                        _ => l.title.clone(),
+                    let edition = match l.publish_date.as_deref() {
+                        Some(d) if same_title(&l.title) => yyyymmdd(d) / 10_000,
+                        _ => 0,
                     };
                     LawItem {
                         doc: l.doc as i32,
-                        title: title.into(),
+                        title: l.title.as_str().into(),
+                        edition,
                         status: l.status.into(),
-                        meta: law_meta(l).into(),
+                        meta: law_meta(l),
                     }
                 })
                 .collect(),
@@ -73,30 +73,25 @@ impl LibraryScreen {
     }
 }
 
-/// A law's dates and size: 公布 … · 施行 … · 共 N 条, led by what a text no longer in force is
-/// (旧文本 / 已失效), in words as well as the badge.
-pub(crate) fn law_meta(l: &LawSummary) -> String {
-    let mut parts = Vec::new();
-    match l.status {
-        Status::InForce => {}
-        Status::Amended => parts.push("旧文本，已被修改，现行文本另列".to_owned()),
-        Status::Repealed => parts.push("已失效，仅供查阅".to_owned()),
+/// A law's status, dates and size for the page to write (`Dates.law-meta`, in the kiosk's
+/// language). The effective date is left out when it precedes publication: the corpus' is often
+/// the original enactment's, and beside a later amendment's publication date it would read as if
+/// the amended text took effect before it was published.
+pub(crate) fn law_meta(l: &LawSummary) -> LawMeta {
+    let effective =
+        l.effective_date.as_ref().filter(|e| l.publish_date.as_ref().is_none_or(|p| *e >= p));
+    LawMeta {
+        status: l.status.into(),
+        published: l.publish_date.as_deref().map_or(0, yyyymmdd),
+        effective: effective.map_or(0, |d| yyyymmdd(d)),
+        articles: l.article_count.clamp(0, i32::MAX as i64) as i32,
     }
-    if let Some(d) = &l.publish_date {
-        parts.push(format!("公布 {}", crate::text::zh::date(d)));
-    }
-    // The corpus' effective date is often the original enactment's: beside a later amendment's
-    // publication date it would read as if the amended text took effect before it was published.
-    if let Some(d) =
-        l.effective_date.as_ref().filter(|e| l.publish_date.as_ref().is_none_or(|p| *e >= p))
-    {
-        parts.push(format!("施行 {}", crate::text::zh::date(d)));
-    }
-    if l.article_count > 0 {
-        parts.push(format!("共 {} 条", l.article_count));
-    }
-    // Each part stays on one line (共 80 条, not 共 / 80 条); lines break at the dots.
-    parts.iter().map(|p| crate::text::zh::unbroken(p)).collect::<Vec<_>>().join(" · ")
+}
+
+/// 2025-09-12 → 20250912 (0 when it is not a date).
+fn yyyymmdd(iso: &str) -> i32 {
+    chrono::NaiveDate::parse_from_str(iso.get(..10).unwrap_or(iso), "%Y-%m-%d")
+        .map_or(0, |d| d.year() * 10_000 + d.month() as i32 * 100 + d.day() as i32)
 }
 
 impl ScreenType for LibraryScreen {

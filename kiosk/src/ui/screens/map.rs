@@ -214,8 +214,9 @@ impl MapScreen {
         let Some(p) = h.points.points.iter().find(|p| p.id == id) else { return };
         let d = here.map(|here| distance_m(here, (p.lon, p.lat)));
         let is_here = k.config().here.as_deref() == Some(p.id.as_str());
-        self.card_facts.set(hall_view::point_facts(p, d, is_here));
+        self.card_facts.set(hall_view::point_facts(p, is_here));
         let m = k.window().global::<MapView>();
+        m.set_card_metres(hall_view::whole_metres(d, is_here));
         m.set_card_name(p.name.as_str().into());
         // No way to walk to where one stands: the kiosk's own point has no navigation code.
         m.set_card_here(is_here);
@@ -260,6 +261,7 @@ impl MapScreen {
         m.set_card_name("".into());
         m.set_card_qr(Default::default());
         m.set_card_here(false);
+        m.set_card_metres(-1);
         m.set_zoomed(false);
         m.set_title("".into());
     }

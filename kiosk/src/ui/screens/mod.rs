@@ -31,6 +31,7 @@ use crate::app::config::Config;
 use crate::content::hall::HallContent;
 use crate::content::Store;
 use crate::speech::Speaker;
+use crate::text::i18n::Language;
 
 /// What a screen may use of the kiosk around it.
 pub(crate) trait Kiosk {
@@ -55,6 +56,8 @@ pub(crate) trait Kiosk {
     fn me(&self) -> Weak<dyn Kiosk>;
     /// Returns home and forgets this resident's session, as an idle reset does.
     fn end_session(&self);
+    /// The language the resident chose: what Rust writes (`Phrase`s) is written in it.
+    fn language(&self) -> Language;
 }
 
 /// What a screenshot shows on screens that take a subject (`kiosk screenshot --law …`).
@@ -93,6 +96,9 @@ pub(crate) trait Screen {
     fn holds_session(&self) -> bool {
         false
     }
+    /// The resident chose another language: Slint rewrites the pages' words by itself, the
+    /// screen rewrites the sentences it composed (`Phrase`s).
+    fn language_changed(&self, _k: &dyn Kiosk) {}
     /// Brings the screen to the screenshot state `name` (one of its `DEMOS`).
     fn show_demo(&self, k: &dyn Kiosk, name: &str, args: &DemoArgs) -> Result<()>;
 }

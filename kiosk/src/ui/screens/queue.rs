@@ -23,11 +23,12 @@ use slint::{ComponentHandle, Timer, TimerMode};
 use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
 use crate::content::hall::queue::ServiceLine;
+use crate::phrase;
 use crate::queue::desk::{Outcome, ServiceStatus, TicketDesk};
 use crate::queue::takeaway::TakeAway;
 use crate::queue::tickets::QueueDb;
 use crate::ui::hall_view;
-use crate::ui::{AppWindow, Page, Queue, ServiceItem};
+use crate::ui::{AppWindow, Page, Queue, ServiceItem, Takeaway};
 
 /// The screen a resident calls staff from, as the staff read it (no personal data: a page).
 fn place_name(page: Page) -> &'static str {
@@ -72,9 +73,6 @@ fn slot_arrow(slot: &str) -> &'static str {
     let arrows = [('下', "↓"), ('上', "↑"), ('左', "←"), ('右', "→")];
     arrows.iter().find(|(word, _)| slot.contains(*word)).map_or("", |(_, arrow)| arrow)
 }
-
-/// What a take-away page says when the printer could not print it.
-const TAKEAWAY_FAILED: &str = "没有打印出来，请用手机拍下本页";
 
 /// What the printing thread did with the desk.
 enum Printed {
@@ -249,12 +247,12 @@ impl QueueScreen {
         }
         if let Err(e) = self.ensure_desk(k) {
             crate::observe::fault("queue", &e.context("take-away page: printer unavailable"));
-            k.window().global::<Queue>().set_takeaway_note(TAKEAWAY_FAILED.into());
+            k.window().global::<Queue>().set_takeaway(Takeaway::Failed);
             return;
         }
         let Some((content, desk)) = self.desk.borrow_mut().take() else { return };
         let now = k.now();
-        k.window().global::<Queue>().set_takeaway_note("".into());
+        k.window().global::<Queue>().set_takeaway(Takeaway::None);
         self.run_on_printer(k, content, desk, move |desk| {
             Printed::TakeAway(desk.print_takeaway(&page, now))
         });
@@ -269,11 +267,13 @@ impl QueueScreen {
         mut lines: Vec<String>,
         service: Option<&ServiceLine>,
     ) {
+        let language = k.language();
         if let Some(s) = service {
-            lines.push(format!("办理窗口：{}（取号选 {} {}）", s.windows, s.letter, s.name));
+            let windows = phrase!("办理窗口：{}（取号选 {} {}）", &s.windows, &s.letter, &s.name);
+            lines.push(windows.text(language));
         }
         let hall = k.store().info().deployment.hall_name.clone();
-        self.print_takeaway(k, TakeAway { hall, title, lines });
+        self.print_takeaway(k, TakeAway { hall, title, lines, language });
     }
 
     /// A touch anywhere: the ticket page's count to its return home starts again.
@@ -285,7 +285,7 @@ impl QueueScreen {
 
     /// Forgets what the last take-away print said (a new guide or answer is on screen).
     pub(crate) fn clear_takeaway_note(&self, k: &dyn Kiosk) {
-        k.window().global::<Queue>().set_takeaway_note("".into());
+        k.window().global::<Queue>().set_takeaway(Takeaway::None);
     }
 
     /// Moves the desk to a thread that runs `work` on it (the printer may take seconds to
@@ -360,17 +360,17 @@ impl QueueScreen {
         match outcome {
             Some(Printed::TakeAway(printed)) => {
                 let note = match printed {
-                    Ok(()) => format!("已打印，请从{}的出票口取走", k.config().ticket_slot),
+                    Ok(()) => Takeaway::Printed,
                     Err(e) => {
                         crate::observe::fault("queue", &e);
-                        TAKEAWAY_FAILED.to_owned()
+                        Takeaway::Failed
                     }
                 };
                 // Said on the pages that print; a resident who moved on meanwhile is not told
                 // on another page. One who went to the queue finds it filled now.
                 match k.current_page() {
                     Page::Guide | Page::Aid | Page::Reader | Page::Topic => {
-                        k.window().global::<Queue>().set_takeaway_note(note.into())
+                        k.window().global::<Queue>().set_takeaway(note)
                     }
                     Page::Queue => self.open_queue(k, None),
                     _ => {}
@@ -430,12 +430,12 @@ impl QueueScreen {
                 }
                 tracing::info!(call = call.id, new, place, "staff called to the kiosk");
                 q.set_staff_called(true);
-                q.set_staff_note("已通知工作人员，请在这里稍候".into());
+                q.set_staff_call_failed(false);
             }
             Err(e) => {
                 crate::observe::fault("queue", &e.context("calling staff"));
                 q.set_staff_called(false);
-                q.set_staff_note("没能通知到工作人员，请到服务窗口或拨打 12348".into());
+                q.set_staff_call_failed(true);
             }
         }
     }
@@ -487,8 +487,8 @@ impl QueueScreen {
         q.set_return_secs(0);
         self.leave.stop();
         q.set_staff_called(false);
-        q.set_staff_note("".into());
-        q.set_takeaway_note("".into());
+        q.set_staff_call_failed(false);
+        q.set_takeaway(Takeaway::None);
     }
 }
 
@@ -551,8 +551,8 @@ impl Screen for QueueScreen {
             q.get_qr().size().width,
             q.get_return_secs(),
             q.get_staff_called(),
-            q.get_staff_note(),
-            q.get_takeaway_note()
+            q.get_staff_call_failed(),
+            q.get_takeaway()
         )
     }
 

@@ -10,9 +10,8 @@ use super::library::law_meta;
 use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
 use crate::content::store::{BlockKind as StoreBlock, BlockRow, LawSummary};
-use crate::text::zh;
 use crate::ui::pages::{page_of, paginate, PageSpan};
-use crate::ui::{AppWindow, BlockItem, BlockKind, LawStatus, Page, Reader, TocItem};
+use crate::ui::{AppWindow, BlockItem, BlockKind, Dates, LawStatus, Page, Reader, TocItem};
 
 /// The reader's default text size step (see `ui/pages/reader.slint`).
 const DEFAULT_TEXT_STEP: i32 = 1;
@@ -111,7 +110,7 @@ impl ReaderScreen {
         let reader = k.window().global::<Reader>();
         reader.set_title(summary.title.as_str().into());
         reader.set_status(summary.status.into());
-        reader.set_meta(law_meta(&summary).into());
+        reader.set_meta(law_meta(&summary));
         reader.set_page_count(pages.len() as i32);
         *self.law.borrow_mut() = Some(OpenLaw { summary, blocks, pages, toc_pages, page: 0 });
         Ok(())
@@ -203,7 +202,10 @@ impl ReaderScreen {
                 law.blocks[i].kind == StoreBlock::Article && law.blocks[i].label == label
             });
             let Some(at) = at else { return };
-            let mut lines = vec![law.summary.title.clone(), law_meta(&law.summary), label.clone()];
+            // The page's words for the dates (Dates.law-meta), without its line-break joiners.
+            let meta = k.window().global::<Dates>().invoke_law_meta(law_meta(&law.summary));
+            let meta = meta.replace('\u{2060}', "");
+            let mut lines = vec![law.summary.title.clone(), meta, label.clone()];
             let paragraphs = law.blocks[at + 1..]
                 .iter()
                 .take_while(|b| b.kind == StoreBlock::Paragraph)
@@ -220,24 +222,20 @@ impl ReaderScreen {
     pub(crate) fn jump_to_article(&self, k: &dyn Kiosk, digits: &str) {
         let reader = k.window().global::<Reader>();
         let Ok(number) = digits.parse::<u32>() else {
-            reader.set_jump_error("请先输入条文序号".into());
+            reader.set_jump_missing(0);
             return;
         };
-        let Some((doc, count)) =
-            self.law.borrow().as_ref().map(|l| (l.summary.doc, l.summary.article_count))
-        else {
+        let Some(doc) = self.law.borrow().as_ref().map(|l| l.summary.doc) else {
             return;
         };
         let seq = k.store().article_seq(doc, number as i64).ok().flatten();
         match seq {
             Some(seq) => {
-                reader.set_jump_error("".into());
+                reader.set_jump_missing(-1);
                 reader.set_jump_open(false);
                 self.open_law(k, doc, Some(seq));
             }
-            None => reader.set_jump_error(
-                format!("本法没有第{}条（共{}条），请重新输入", zh::number(number), count).into(),
-            ),
+            None => reader.set_jump_missing(number.min(i32::MAX as u32) as i32),
         }
     }
 }
@@ -279,7 +277,7 @@ impl ReaderScreen {
         let r = window.global::<Reader>();
         r.set_title("".into());
         r.set_status(LawStatus::InForce);
-        r.set_meta("".into());
+        r.set_meta(Default::default());
         r.set_breadcrumb("".into());
         r.set_toc_current(0);
         r.set_page_index(0);
@@ -289,7 +287,7 @@ impl ReaderScreen {
         r.set_toc_open(false);
         r.set_jump_open(false);
         r.set_jump_digits("".into());
-        r.set_jump_error("".into());
+        r.set_jump_missing(-1);
     }
 }
 
@@ -317,7 +315,7 @@ impl Screen for ReaderScreen {
             self.toc,
             r.get_jump_open(),
             r.get_jump_digits(),
-            r.get_jump_error(),
+            r.get_jump_missing(),
             self.blocks
         )
     }

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Weak;
 
 use anyhow::Result;
-use slint::{ComponentHandle, ModelRc, VecModel};
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::{on, strings, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
@@ -254,20 +254,15 @@ impl SearchScreen {
         let more = s.hits.len() >= s.limit;
         search.set_more(more);
         search.set_nothing_found(typed && !s.failed && s.hits.is_empty());
-        search.set_summary(
-            if s.failed {
-                // Not 没有找到: the law is there, the kiosk could not look. Said calmly.
-                "暂时无法搜索，请稍后再试，或拨打 12348 免费咨询。".to_string()
-            } else if s.hits.is_empty() {
-                format!("没有找到“{shown}”相关的法条。可以换个说法，或从下面您遇到的事找：")
-            } else if more {
-                format!("“{shown}”：最相关的 {} 条，按法律分组", s.hits.len())
-            } else {
-                format!("“{shown}”：找到 {} 条，按法律分组", s.hits.len())
-            }
-            .into(),
-        );
-        search.set_understood(understood_line(&s.results).into());
+        // The page writes the summary and what was understood from these, in its language.
+        search.set_shown(shown.into());
+        search.set_failed(s.failed);
+        search.set_hit_count(s.hits.len() as i32);
+        let r = &s.results;
+        let listed = |words: &[String]| SharedString::from(crate::text::zh::name_list(words));
+        search.set_terms(if r.terms.is_empty() { "".into() } else { listed(&r.terms) });
+        search.set_also(if r.terms.is_empty() { "".into() } else { listed(&r.also) });
+        search.set_dropped(if r.terms.is_empty() { "".into() } else { listed(&r.dropped) });
         search.set_situations(ModelRc::new(VecModel::from(s.situations.clone())));
     }
 
@@ -278,22 +273,6 @@ impl SearchScreen {
             k.screens().reader.open_law(k, hit.doc, seq);
         }
     }
-}
-
-/// 已查：公司、加班费（也查：用人单位、加班工资）；未查：不给、怎么办 — so a resident sees how
-/// the question was read.
-fn understood_line(r: &SearchResults) -> String {
-    if r.terms.is_empty() {
-        return String::new();
-    }
-    let mut line = format!("已查：{}", crate::text::zh::name_list(&r.terms));
-    if !r.also.is_empty() {
-        line += &format!("（也查：{}）", crate::text::zh::name_list(&r.also));
-    }
-    if !r.dropped.is_empty() {
-        line += &format!("；未查：{}", crate::text::zh::name_list(&r.dropped));
-    }
-    line
 }
 
 fn hit_item(h: &Hit, law_start: bool) -> HitItem {
@@ -366,7 +345,7 @@ impl Screen for SearchScreen {
             self.state.borrow(),
             g.get_committed(),
             g.get_pinyin(),
-            g.get_summary(),
+            (g.get_shown(), g.get_failed(), g.get_hit_count(), g.get_terms()),
             g.get_writing(),
             g.get_ink(),
             self.candidates,

@@ -10,6 +10,8 @@ use slint::ComponentHandle;
 use super::{on, DemoArgs, Kiosk, ListModel, Screen, ScreenType};
 use crate::app::config::Config;
 use crate::content::hall::topics::Topic;
+use crate::phrase;
+use crate::text::i18n::Phrase;
 use crate::ui::{AppWindow, Page, TopicArticle, TopicGuide, TopicTile, Topics};
 
 pub(crate) struct TopicsScreen {
@@ -74,14 +76,16 @@ impl TopicsScreen {
     fn print_topic(&self, k: &dyn Kiosk) {
         let Some(topic) = self.topic(k) else { return };
         let Some(h) = k.hall() else { return };
-        let mut lines = vec![topic.summary.clone(), "法律怎么规定：".to_owned()];
+        let language = k.language();
+        let text = |p: Phrase| p.text(language);
+        let mut lines = vec![topic.summary.clone(), text(phrase!("法律怎么规定："))];
         lines.extend(self.articles.rows().map(|a| format!("· {}：{}", a.label, a.note)));
         let guides: Vec<&str> =
             topic.guides.iter().filter_map(|g| h.guide(g)).map(|g| g.name.as_str()).collect();
         if !guides.is_empty() {
-            lines.push(format!("可以办理：{}", guides.join("、")));
+            lines.push(text(phrase!("可以办理：{}", guides.join("、"))));
         }
-        let title = format!("我遇到了：{}", topic.title);
+        let title = text(phrase!("我遇到了：{}", &topic.title));
         k.screens().queue.print_page(k, title, lines, h.queue.service(&topic.queue));
     }
 
