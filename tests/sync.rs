@@ -106,7 +106,15 @@ fn first_install_then_a_one_law_release_moves_little_more_than_that_law() {
     let nginx = Nginx::serve(&site.repo);
     let out = site.update_ok(&nginx.url());
     assert!(out.contains("installed v1") && out.contains("58 added"), "{out}");
-    let (_, first) = nginx.since(0);
+    let (requests, first) = nginx.since(0);
+    // The 法治宣传 posters came as files of their own and every campaign finds its picture.
+    assert_eq!(requests.iter().filter(|r| r.uri.contains(".poster-")).count(), 4, "{requests:#?}");
+    let store = Store::open(&site.data).unwrap();
+    for c in store.hall().unwrap().campaigns {
+        let png = store.poster(&c.image).unwrap().expect("the poster is in the store");
+        assert_eq!(kiosk::content::bundle::sha256_hex(&png), c.image, "{}", c.id);
+    }
+    drop(store);
 
     let seen = nginx.requests().len();
     site.edit_one_law("鲲鹏");
@@ -117,6 +125,7 @@ fn first_install_then_a_one_law_release_moves_little_more_than_that_law() {
     let (requests, wire) = nginx.since(seen);
     let law: Vec<_> = requests.iter().filter(|r| r.uri.contains(".law-")).collect();
     assert_eq!(law.len(), 1, "exactly one law crosses the wire: {requests:#?}");
+    assert!(!requests.iter().any(|r| r.uri.contains(".poster-")), "unchanged posters fetched");
     let law_gz = file_len(&site.repo.join(law[0].uri.trim_start_matches('/')));
     let metadata: u64 =
         requests.iter().filter(|r| !r.uri.contains(".law-")).map(|r| r.bytes_sent).sum();

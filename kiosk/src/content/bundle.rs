@@ -49,6 +49,8 @@ pub enum FileKind {
     Law,
     /// Guides, service points, the map and the queue's services (one JSON file).
     Hall,
+    /// A 法治宣传 poster's picture (PNG), named by the hall content's campaigns.
+    Poster,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -97,6 +99,23 @@ pub fn build(
         size: hall_bytes.len() as u64,
         sha256: hall_hash,
     });
+    std::fs::create_dir_all(out.join("posters"))?;
+    for poster in &source.posters {
+        let path = format!("posters/{}.png", poster.sha256);
+        let target = out.join(&path);
+        if std::fs::metadata(&target).is_ok_and(|m| m.len() == poster.png.len() as u64) {
+            reused += 1;
+        } else {
+            write_atomically(&target, &poster.png)?;
+            written += 1;
+        }
+        files.push(FileEntry {
+            path,
+            kind: FileKind::Poster,
+            size: poster.png.len() as u64,
+            sha256: poster.sha256.clone(),
+        });
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
     let now = chrono::Utc::now();
@@ -113,7 +132,7 @@ pub fn build(
     write_atomically(&out.join("manifest.json"), &serde_json::to_vec_pretty(&manifest)?)?;
     // Stale files of an earlier build would only confuse a mirror: drop what is not named.
     let named: BTreeSet<PathBuf> = manifest.files.iter().map(|f| out.join(&f.path)).collect();
-    for dir in [laws_dir, out.join("hall")] {
+    for dir in [laws_dir, out.join("hall"), out.join("posters")] {
         for entry in std::fs::read_dir(&dir)? {
             let p = entry?.path();
             if !named.contains(&p) {
@@ -242,8 +261,21 @@ impl OpenBundle {
             .with_context(|| format!("{}: malformed JSON law record", entry.path))
     }
 
+    /// A poster's PNG, checked against the manifest and decodable.
+    pub fn read_poster(&self, entry: &FileEntry) -> Result<Vec<u8>> {
+        let png = self.read_bytes(entry)?;
+        super::hall::campaigns::check_png(&png).with_context(|| entry.path.clone())?;
+        Ok(png)
+    }
+
     /// A file's text after checking its size, hash and encoding against the manifest.
     fn read_checked(&self, entry: &FileEntry) -> Result<String> {
+        let bytes = self.read_bytes(entry)?;
+        String::from_utf8(bytes).with_context(|| format!("{}: invalid UTF-8", entry.path))
+    }
+
+    /// A file's bytes after checking its size and hash against the manifest.
+    fn read_bytes(&self, entry: &FileEntry) -> Result<Vec<u8>> {
         let bytes = std::fs::read(self.file_path(entry))
             .with_context(|| format!("reading {}", entry.path))?;
         if bytes.len() as u64 != entry.size {
@@ -263,9 +295,7 @@ impl OpenBundle {
                 entry.sha256
             );
         }
-        let text =
-            String::from_utf8(bytes).with_context(|| format!("{}: invalid UTF-8", entry.path))?;
-        Ok(text)
+        Ok(bytes)
     }
 }
 

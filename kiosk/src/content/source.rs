@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
+use super::hall::campaigns::{self, Poster};
 use super::hall::{refs, HallContent};
 use super::law::{parse_markdown, LawDoc, Provenance, Status};
 
@@ -69,6 +70,8 @@ pub struct ContentSource {
     pub laws: Vec<LawDoc>,
     /// Guides, service points, map and queue services.
     pub hall: HallContent,
+    /// The 法治宣传 posters' pictures (`hall.campaigns` names them by hash).
+    pub posters: Vec<Poster>,
     /// Human-readable notes about decisions the loader made (superseded texts, duplicates).
     pub notes: Vec<String>,
 }
@@ -101,12 +104,14 @@ impl ContentSource {
         let mut notes = Vec::new();
         let laws = dedupe(laws, &mut notes);
         let laws = mark_superseded(laws, &mut notes);
-        let hall = HallContent::load(dir)?;
+        let mut hall = HallContent::load(dir)?;
+        let (campaigns, posters) = campaigns::load_dir(&dir.join("campaigns"))?;
+        hall.campaigns = campaigns;
         let dangling = refs::dangling(hall.law_references(), &laws);
         if !dangling.is_empty() {
             bail!("hall content cites what the laws do not hold:\n  {}", dangling.join("\n  "));
         }
-        Ok(ContentSource { deployment, laws, hall, notes })
+        Ok(ContentSource { deployment, laws, hall, posters, notes })
     }
 }
 

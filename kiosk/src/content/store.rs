@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
-use super::bundle::{FileKind, OpenBundle};
+use super::bundle::{FileEntry, FileKind, OpenBundle};
 use super::hall::HallContent;
 use super::law::{Block, LawDoc, Status, STATUS_ORDER_SQL};
 use super::lexicon;
@@ -401,6 +401,36 @@ impl Store {
             sync_path(building)?;
             Ok(report)
         })
+    }
+
+    /// A 法治宣传 poster's PNG by its sha256 (`None`: this generation does not hold it).
+    pub fn poster(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        if !self.has_posters()? {
+            return Ok(None);
+        }
+        Ok(self
+            .conn
+            .query_row("SELECT png FROM posters WHERE sha256 = ?1", [sha256], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The posters this generation holds, so an update fetches only the others.
+    pub fn poster_hashes(&self) -> Result<HashSet<String>> {
+        if !self.has_posters()? {
+            return Ok(HashSet::new());
+        }
+        let mut st = self.conn.prepare("SELECT sha256 FROM posters")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A generation built before posters existed has no table for them.
+    fn has_posters(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'posters'",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// The sha256 of the hall content file this generation was built from.
@@ -799,6 +829,7 @@ fn apply_bundle(
             [serde_json::to_string(&hall)?, hall_hash],
         )?;
     }
+    apply_posters(&tx, bundle)?;
     for (k, v) in [
         ("generation", generation.to_string()),
         ("content_version", m.content_version.clone()),
@@ -824,6 +855,37 @@ fn apply_bundle(
         unchanged,
     })
 }
+
+/// The 法治宣传 pictures: kept by hash, so an update fetches and writes only new ones; those
+/// the bundle no longer names go. (The table is created here rather than in [`SCHEMA`]: a
+/// generation copied from a firmware before posters gains it without a reindex.)
+fn apply_posters(tx: &rusqlite::Transaction, bundle: &OpenBundle) -> Result<()> {
+    tx.execute_batch(POSTERS_SCHEMA)?;
+    let wanted: Vec<&FileEntry> =
+        bundle.manifest.files.iter().filter(|f| f.kind == FileKind::Poster).collect();
+    let held: HashSet<String> = {
+        let mut st = tx.prepare("SELECT sha256 FROM posters")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for entry in &wanted {
+        if !held.contains(&entry.sha256) {
+            let png = bundle.read_poster(entry)?;
+            tx.execute(
+                "INSERT INTO posters(sha256, png) VALUES (?1, ?2)",
+                params![entry.sha256, png],
+            )?;
+        }
+    }
+    let keep: HashSet<&str> = wanted.iter().map(|f| f.sha256.as_str()).collect();
+    for gone in held.iter().filter(|h| !keep.contains(h.as_str())) {
+        tx.execute("DELETE FROM posters WHERE sha256 = ?1", [gone])?;
+    }
+    Ok(())
+}
+
+const POSTERS_SCHEMA: &str =
+    "CREATE TABLE IF NOT EXISTS posters(sha256 TEXT PRIMARY KEY, png BLOB NOT NULL) WITHOUT ROWID;";
 
 fn remove_doc(tx: &rusqlite::Transaction, doc: i64) -> Result<()> {
     {

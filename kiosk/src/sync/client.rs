@@ -291,11 +291,13 @@ async fn check_and_apply(
     // Fetch what neither the store nor the cache holds, if the disk can take it.
     let held = current.as_ref().map(|s| s.law_hashes()).transpose()?.unwrap_or_default();
     let held_hall = current.as_ref().map(|s| s.hall_hash()).transpose()?.flatten();
+    let held_posters = current.as_ref().map(|s| s.poster_hashes()).transpose()?.unwrap_or_default();
     let missing: Vec<&FileEntry> = files
         .iter()
         .filter(|f| match f.kind {
             FileKind::Hall => held_hall.as_deref() != Some(f.sha256.as_str()),
             FileKind::Law => !held.contains(&f.sha256),
+            FileKind::Poster => !held_posters.contains(&f.sha256),
         })
         .filter(|f| !targets_dir.join(&f.sha256).exists())
         .collect();

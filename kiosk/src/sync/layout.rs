@@ -54,17 +54,19 @@ pub fn target_name(kind: FileKind, sha256: &str) -> String {
     match kind {
         FileKind::Law => format!("law-{sha256}.json"),
         FileKind::Hall => format!("hall-{sha256}.json"),
+        FileKind::Poster => format!("poster-{sha256}.png"),
     }
 }
 
 /// The kind and content hash a target name stands for; `None` for the head and foreign names.
 pub fn parse_target_name(name: &str) -> Option<(FileKind, &str)> {
-    let (kind, rest) = if let Some(rest) = name.strip_prefix("law-") {
-        (FileKind::Law, rest)
+    let (kind, hash) = if let Some(rest) = name.strip_prefix("law-") {
+        (FileKind::Law, rest.strip_suffix(".json")?)
+    } else if let Some(rest) = name.strip_prefix("poster-") {
+        (FileKind::Poster, rest.strip_suffix(".png")?)
     } else {
-        (FileKind::Hall, name.strip_prefix("hall-")?)
+        (FileKind::Hall, name.strip_prefix("hall-")?.strip_suffix(".json")?)
     };
-    let hash = rest.strip_suffix(".json")?;
     (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some((kind, hash))
 }
 
@@ -93,6 +95,9 @@ mod tests {
         let name = target_name(FileKind::Law, &h);
         assert_eq!(parse_target_name(&name), Some((FileKind::Law, h.as_str())));
         assert_eq!(parse_target_name("law-xyz.json"), None);
+        let poster = target_name(FileKind::Poster, &h);
+        assert_eq!(parse_target_name(&poster), Some((FileKind::Poster, h.as_str())));
+        assert_eq!(parse_target_name(&format!("poster-{h}.json")), None);
         assert_eq!(parse_target_name(HEAD_TARGET), None);
         let prefix = format!("{:02x}", Sha256::digest(name.as_bytes())[0]);
         assert!(bin_prefixes(bin_of(&name)).contains(&prefix));

@@ -93,7 +93,8 @@ pub fn publish(
         let (target, fresh) = put_target(repo, &name, &bytes)?;
         (written, reused) = (written + fresh as usize, reused + !fresh as usize);
         match entry.kind {
-            FileKind::Hall => top.insert(TargetName::new(&name)?, target),
+            // A hall file and a handful of posters: signed by the top-level targets role.
+            FileKind::Hall | FileKind::Poster => top.insert(TargetName::new(&name)?, target),
             FileKind::Law => bins[layout::bin_of(&name)].insert(TargetName::new(&name)?, target),
         };
     }

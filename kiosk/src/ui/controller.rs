@@ -13,10 +13,11 @@ use chrono::NaiveDateTime;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::access::{AccessState, Language};
+use super::attract::AttractLoop;
 use super::idle::{IdleUi, IdleWatch};
 use super::navigation::Navigator;
 use super::screens::{on, DemoArgs, Kiosk, Screens};
-use super::{Access, AppWindow, Metrics, Nav, Page, Session};
+use super::{Access, AppWindow, Attract, Metrics, Nav, Page, Session};
 use crate::app::config::{Config, Orientation};
 use crate::content::hall::HallContent;
 use crate::content::Store;
@@ -96,6 +97,8 @@ pub struct Controller {
     lag_probe: Rc<super::lag_probe::LagProbe>,
     /// 长辈模式, the page reader and the language.
     access: AccessState,
+    /// 法治宣传 posters while nobody uses the kiosk.
+    attract: AttractLoop,
     me: Weak<Controller>,
 }
 
@@ -149,6 +152,7 @@ impl Controller {
             gesture_fingers: Timer::default(),
             lag_probe: super::lag_probe::LagProbe::new(),
             access,
+            attract: AttractLoop::default(),
             me: me.clone(),
         });
         CURRENT.with(|c| *c.borrow_mut() = ctrl.me.clone());
@@ -186,6 +190,14 @@ impl Controller {
         });
         on!(self.me, session, on_activity, |c| c.activity());
         on!(self.me, session, on_keep_going, |c| c.activity());
+        // The posters: a touch anywhere ends them (the panel's touch also counts as activity,
+        // so 暂停 must not end them: only the loop's own touch area does).
+        let attract = self.window.global::<Attract>();
+        on!(self.me, attract, on_dismiss, |c| {
+            c.attract.stop(&c.window);
+            c.activity();
+        });
+        on!(self.me, attract, on_toggle_pause, |c| c.attract.toggle_pause(&c.window));
         let access = self.window.global::<Access>();
         on!(self.me, access, on_toggle_elder, |c| c.set_elder(!c.access.elder()));
         on!(self.me, access, on_read_aloud, |c| c.read_aloud());
@@ -296,6 +308,21 @@ impl Controller {
         }
         self.access.reset(&self.window);
         self.home();
+        // The idle time starts again at home: when it passes untouched, the posters come.
+        self.idle.activity();
+    }
+
+    /// Shows today's 法治宣传 posters until a touch; false when no poster runs today.
+    pub fn start_attract(&self) -> bool {
+        let Some(hall) = self.hall() else { return false };
+        let me = self.me.clone();
+        let advance = Rc::new(move || {
+            if let Some(c) = me.upgrade() {
+                c.attract.next(&c.window, &c.store.borrow());
+            }
+        });
+        let today = self.now().date();
+        self.attract.start(&self.window, &self.store.borrow(), &hall.campaigns, today, advance)
     }
 
     /// Each screen's session state by name (tests: after a reset it equals a fresh kiosk's).
@@ -317,6 +344,8 @@ impl Controller {
                 *self.hall.borrow_mut() = None;
                 self.content_serial.set(self.content_serial.get() + 1);
                 self.screens.home.show_store_info(self);
+                // The posters on screen were the old content's.
+                self.attract.stop(&self.window);
             }
             Err(e) => crate::observe::fault("store", &e.context("keeping the current content")),
         }
@@ -398,6 +427,14 @@ impl Controller {
         if name == "idle" {
             self.show_demo("results", args)?;
             self.show_idle_prompt(20);
+            return Ok(());
+        }
+        if name == "attract" {
+            anyhow::ensure!(
+                self.start_attract(),
+                "no 法治宣传 poster runs on {}",
+                self.now().date()
+            );
             return Ok(());
         }
         match self.screens.demo_screen(name) {
@@ -488,5 +525,8 @@ impl IdleUi for Controller {
     }
     fn reset_session(&self) {
         Controller::reset_session(self);
+    }
+    fn idle_at_home(&self) {
+        self.start_attract();
     }
 }

@@ -18,6 +18,8 @@ pub trait IdleUi {
     fn hide_prompt(&self);
     /// Return home and clear everything the resident typed or opened.
     fn reset_session(&self);
+    /// The idle time passed with nobody's session open: the kiosk may show its posters.
+    fn idle_at_home(&self) {}
 }
 
 pub struct IdleWatch {
@@ -67,6 +69,7 @@ impl IdleWatch {
     fn went_idle(self: &Rc<Self>) {
         let Some(ui) = self.ui.upgrade() else { return };
         if !ui.session_active() {
+            ui.idle_at_home();
             return;
         }
         self.shown_seconds.set(self.prompt_secs);

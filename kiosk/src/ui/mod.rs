@@ -17,6 +17,7 @@ mod generated {
 }
 
 pub mod access;
+mod attract;
 pub mod controller;
 mod hall_view;
 pub mod headless;

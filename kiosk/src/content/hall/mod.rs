@@ -3,6 +3,7 @@
 //! builder checks it against the laws and ships it as one JSON file; the store keeps it per
 //! generation, so a content update swaps guides, points and map together with the laws.
 
+pub mod campaigns;
 pub mod everyday;
 pub mod guides;
 pub mod legal_aid;
@@ -17,6 +18,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use campaigns::Campaign;
 use everyday::LexiconGroup;
 use guides::{Guide, LawRef};
 use map::SchematicMap;
@@ -41,6 +43,10 @@ pub struct HallContent {
     /// Everyday words → statutory terms and articles, for search.
     #[serde(default)]
     pub everyday: Vec<LexiconGroup>,
+    /// 法治宣传 posters for the idle screen, each with its dates (the pictures are files of
+    /// their own: [`campaigns::Campaign::image`]).
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
 }
 
 /// Facts only the local 司法局 can publish; empty strings mean "not published here".
@@ -145,6 +151,8 @@ impl HallContent {
             queue: hall.queue,
             topics,
             everyday,
+            // With their pictures, by ContentSource::load (the pictures travel as files).
+            campaigns: Vec::new(),
         })
     }
 

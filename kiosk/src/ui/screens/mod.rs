@@ -137,6 +137,7 @@ macro_rules! screens {
                 let mut names = Vec::new();
                 $(names.extend_from_slice(<$ty as ScreenType>::DEMOS);)*
                 names.push("idle");
+                names.push("attract");
                 names
             }
         }
