@@ -11,7 +11,10 @@
 //! - **clipping**: no text's glyphs run on past the bottom or right edge of its box (a box too
 //!   small for its words: the words are cut or spill over what is next to them);
 //! - **lone characters**: no wrapped sentence ends in a line of one character and its full stop
-//!   (务。), which is what a line break in the middle of a word leaves.
+//!   (务。), which is what a line break in the middle of a word leaves;
+//! - **broken English words**: no English word wider than its box, which word-wrap then cuts
+//!   across two lines (Notarizat / ion), measured with the kiosk's font at the size the
+//!   text's line pitch shows.
 //!
 //! Texts scrolled partly out of a list or under its 下面还有 fade are skipped (cut on purpose);
 //! while a dialog is up (the idle prompt, the language chooser, the table of contents, the
@@ -43,6 +46,40 @@ const MIN_TARGET_PX: f32 = 81.0;
 /// How a dialog that dims the page behind it says what it is (`accessible-description`).
 const DIALOG: &str = "对话框";
 const MIN_CONTRAST: f64 = 4.5;
+
+fn has_han(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// The kiosk's one font (assets/fonts), to measure a word as the renderer sets it.
+static FONT: std::sync::LazyLock<Font> = std::sync::LazyLock::new(|| {
+    let face = ttf_parser::Face::parse(include_bytes!("../assets/fonts/kiosk-cjk.ttf"), 0)
+        .expect("the kiosk's font parses");
+    Font(face)
+});
+
+struct Font(ttf_parser::Face<'static>);
+
+impl Font {
+    /// A word's advance width, in ems.
+    fn width_em(&self, word: &str) -> f32 {
+        let advance: u32 = word
+            .chars()
+            .filter_map(|c| self.0.glyph_index(c))
+            .filter_map(|g| self.0.glyph_hor_advance(g))
+            .map(u32::from)
+            .sum();
+        advance as f32 / self.0.units_per_em() as f32
+    }
+
+    /// The distance from one line to the next, in ems (the largest the font allows, so that
+    /// the font size read from a pitch errs small and a word's width with it).
+    fn line_height_em(&self) -> f32 {
+        let f = &self.0;
+        let h = f.ascender() as f32 - f.descender() as f32 + f.line_gap() as f32;
+        h / f.units_per_em() as f32
+    }
+}
 
 #[derive(Clone, Copy)]
 struct Rect {
@@ -270,7 +307,7 @@ fn audit(window: &AppWindow, f: &Frame, tally: &mut Tally, variant: &str) {
         }
         // A kiosk sentence (not a statute's own line breaks) wrapped onto a last line of one
         // character and its stop.
-        if !label.contains('\n') && label.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        if !label.contains('\n') && has_han(&label) {
             let bands = line_bands(f, &r, ink);
             if let [.., before, last] = bands[..] {
                 let height = (before.1 - before.0).max(last.1 - last.0) as f32;
@@ -279,6 +316,25 @@ fn audit(window: &AppWindow, f: &Frame, tally: &mut Tally, variant: &str) {
                     tally.findings.push(format!(
                         "{variant}: text {label:?} wraps to a last line of one character"
                     ));
+                }
+            }
+        }
+        // An English word cut across two lines: Slint's word-wrap breaks inside a word only
+        // when the word is wider than the box (Notarizat / ion on a narrow chip). The font size
+        // comes from the line pitch of a wrapped text, the word's width from the kiosk's font.
+        if label.chars().any(|c| c.is_ascii_alphabetic()) && !has_han(&label) {
+            let bands = line_bands(f, &r, ink);
+            if let [first, second, ..] = bands[..] {
+                let size = (second.0 - first.0) as f32 / FONT.line_height_em();
+                for word in label.split(|c: char| c.is_whitespace() || c == '-') {
+                    let width = FONT.width_em(word) * size;
+                    if width > r.w as f32 + 1.0 {
+                        tally.findings.push(format!(
+                            "{variant}: text {label:?} breaks the word {word:?} across lines \
+                             ({width:.0} px in a {} px box)",
+                            r.w
+                        ));
+                    }
                 }
             }
         }

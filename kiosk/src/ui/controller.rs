@@ -430,6 +430,9 @@ impl Controller {
             return Ok(());
         }
         if name == "attract" {
+            // As the idle time leaves it: nobody's session, no prompt, the home page behind.
+            self.reset_session();
+            IdleUi::hide_prompt(self);
             anyhow::ensure!(
                 self.start_attract(),
                 "no 法治宣传 poster runs on {}",

@@ -17,7 +17,9 @@ use crate::app::config::Config;
 use crate::health::endpoint::SharedSampler;
 use crate::health::report::{assess, Status};
 use crate::health::sample::{unix_now, Sampler, Snapshot};
+use crate::text::i18n::{tr, Language, Phrase};
 use crate::ui::{AppWindow, Page, TechRow, Technician, TouchDot};
+use crate::{phrase, zh};
 
 /// Wrong PINs in a row before the pad locks for [`LOCKOUT`].
 const MAX_TRIES: u32 = 5;
@@ -31,9 +33,33 @@ struct State {
     unlocked: bool,
     wrong: u32,
     locked_until: Option<std::time::Instant>,
-    message: String,
-    action: String,
+    /// What the PIN pad says (a wrong PIN, the lockout).
+    message: Option<Phrase>,
+    action: Action,
     dots: Vec<(f32, f32)>,
+}
+
+/// The last action's line under the buttons, written in the page's language when shown.
+#[derive(Debug, Default)]
+enum Action {
+    #[default]
+    None,
+    /// Under way: its `zh!` name.
+    Running(&'static str),
+    /// What it answered (the action's own words: versions, counts).
+    Done(String),
+    Failed(String),
+}
+
+impl Action {
+    fn text(&self, language: Language) -> String {
+        match self {
+            Action::None => String::new(),
+            Action::Running(name) => format!("{}…", tr(language, name)),
+            Action::Done(line) => line.clone(),
+            Action::Failed(e) => phrase!("失败：{}", e).text(language),
+        }
+    }
 }
 
 pub(crate) struct TechnicianScreen {
@@ -59,10 +85,10 @@ impl TechnicianScreen {
         {
             let mut s = self.state.borrow_mut();
             if s.locked_until.is_some_and(|t| t > std::time::Instant::now()) {
-                s.message = "输入错误次数过多，请 5 分钟后再试".into();
+                s.message = Some(phrase!("输入错误次数过多，请 5 分钟后再试"));
             } else if s.pin.len() < pin.len() {
                 s.pin.push_str(d);
-                s.message.clear();
+                s.message = None;
             }
             if s.pin.len() == pin.len() {
                 if crate::sync::push::same(s.pin.as_bytes(), pin.as_bytes()) {
@@ -71,7 +97,7 @@ impl TechnicianScreen {
                     tracing::info!("technician page unlocked");
                 } else {
                     s.wrong += 1;
-                    s.message = "密码错误".into();
+                    s.message = Some(phrase!("密码错误"));
                     tracing::warn!(tries = s.wrong, "technician page: wrong PIN");
                     if s.wrong >= MAX_TRIES {
                         s.locked_until = Some(std::time::Instant::now() + LOCKOUT);
@@ -100,7 +126,7 @@ impl TechnicianScreen {
     }
 
     fn show_snapshot(&self, k: &dyn Kiosk, snap: &Snapshot) {
-        self.rows.set(rows(snap, k.config()));
+        self.rows.set(rows(snap, k.config(), k.language()));
         self.errors.set(strings(snap.faults.iter().rev().map(|f| {
             let at = chrono::DateTime::from_timestamp(f.at, 0)
                 .map(|t| t.with_timezone(&chrono::Local).format("%m-%d %H:%M").to_string())
@@ -113,9 +139,10 @@ impl TechnicianScreen {
         let s = self.state.borrow();
         let t = k.window().global::<Technician>();
         t.set_pin_length(s.pin.chars().count() as i32);
-        t.set_pin_message(s.message.as_str().into());
+        let language = k.language();
+        t.set_pin_message(s.message.as_ref().map(|m| m.text(language)).unwrap_or_default().into());
         t.set_unlocked(s.unlocked);
-        t.set_action_message(s.action.as_str().into());
+        t.set_action_message(s.action.text(language).into());
         t.set_busy(self.running.borrow().is_some());
         if !s.unlocked {
             self.rows.set(Vec::new());
@@ -128,7 +155,7 @@ impl TechnicianScreen {
     fn start(
         &self,
         k: &dyn Kiosk,
-        label: &str,
+        label: &'static str,
         action: impl FnOnce() -> Result<String> + Send + 'static,
     ) {
         if self.running.borrow().is_some() || !self.state.borrow().unlocked {
@@ -139,7 +166,7 @@ impl TechnicianScreen {
             let _ = tx.send(action());
         });
         *self.running.borrow_mut() = Some(rx);
-        self.state.borrow_mut().action = format!("{label}…");
+        self.state.borrow_mut().action = Action::Running(label);
         self.present(k);
         let me = k.me();
         self.poll.start(TimerMode::Repeated, Duration::from_millis(200), move || {
@@ -159,8 +186,8 @@ impl TechnicianScreen {
         self.poll.stop();
         *self.running.borrow_mut() = None;
         self.state.borrow_mut().action = match answer {
-            Ok(line) => line,
-            Err(e) => format!("失败 failed: {e:#}"),
+            Ok(line) => Action::Done(line),
+            Err(e) => Action::Failed(format!("{e:#}")),
         };
         self.refresh(k);
     }
@@ -178,100 +205,106 @@ impl TechnicianScreen {
 }
 
 /// The page's rows: label, value, and whether it needs attention.
-fn rows(s: &Snapshot, config: &Config) -> Vec<TechRow> {
-    let row = |label: &str, value: String, bad: bool| TechRow {
-        label: label.into(),
+fn rows(s: &Snapshot, config: &Config, language: Language) -> Vec<TechRow> {
+    let row = |label: &'static str, value: String, bad: bool| TechRow {
+        label: tr(language, label).into(),
         value: value.into(),
         bad,
     };
+    let say = |p: Phrase| p.text(language);
+    let word = |zh: &'static str| tr(language, zh).to_owned();
     let report = assess(s, unix_now() as i64);
     let mib = |b: u64| b >> 20;
     let ago = |secs: Option<u64>| match secs {
-        None => "从未".to_string(),
-        Some(t) if t < 3600 => format!("{} 分钟前", t / 60),
-        Some(t) if t < 2 * 86400 => format!("{} 小时前", t / 3600),
-        Some(t) => format!("{} 天前", t / 86400),
+        None => word(zh!("从未")),
+        Some(t) if t < 3600 => say(phrase!("{} 分钟前", t / 60)),
+        Some(t) if t < 2 * 86400 => say(phrase!("{} 小时前", t / 3600)),
+        Some(t) => say(phrase!("{} 天前", t / 86400)),
     };
     vec![
         row(
-            "总体状态",
+            zh!("总体状态"),
             format!(
                 "{}{}",
-                match report.status {
-                    Status::Ok => "正常",
-                    Status::Degraded => "需要处理：",
-                    Status::Failing => "故障：",
-                },
+                word(match report.status {
+                    Status::Ok => zh!("正常"),
+                    Status::Degraded => zh!("需要处理："),
+                    Status::Failing => zh!("故障："),
+                }),
                 report.reasons.join("；")
             ),
             report.status != Status::Ok,
         ),
-        row("固件版本", s.firmware.to_string(), false),
+        row(zh!("固件版本"), s.firmware.to_string(), false),
         row(
-            "内容版本",
+            zh!("内容版本"),
             match (&s.content_version, s.generation) {
-                (Some(v), Some(g)) => format!("{v}（第 {g} 代）"),
-                _ => "未安装".into(),
+                (Some(v), Some(g)) => say(phrase!("{}（第 {} 代）", v, g)),
+                _ => word(zh!("未安装")),
             },
             s.content_version.is_none(),
         ),
         row(
-            "最新可用",
-            s.newest_version.clone().unwrap_or_else(|| "未知".into()),
+            zh!("最新可用"),
+            s.newest_version.clone().unwrap_or_else(|| word(zh!("未知"))),
             s.newest_version.is_some() && s.newest_version != s.content_version,
         ),
         row(
-            "内容确认",
+            zh!("内容确认"),
             ago(s.staleness_secs),
             s.staleness_secs.is_some_and(|t| t > crate::health::sample::STALE_AFTER.as_secs()),
         ),
         row(
-            "更新检查",
+            zh!("更新检查"),
             match &s.update_error {
-                Some(e) => format!("连续失败 {} 次：{e}", s.update_failures_in_a_row),
-                None => s.last_successful_check.clone().unwrap_or_else(|| "尚未检查".into()),
+                Some(e) => say(phrase!("连续失败 {} 次：{}", s.update_failures_in_a_row, e)),
+                None => s.last_successful_check.clone().unwrap_or_else(|| word(zh!("尚未检查"))),
             },
             s.update_error.is_some(),
         ),
         row(
-            "更新来源",
-            config.update_source.as_ref().map_or("未配置".into(), |s| s.to_string()),
+            zh!("更新来源"),
+            config.update_source.as_ref().map_or_else(|| word(zh!("未配置")), |s| s.to_string()),
             false,
         ),
         row(
-            "网络",
-            if s.addresses.is_empty() { "无网络地址".into() } else { s.addresses.join("，") },
+            zh!("网络"),
+            if s.addresses.is_empty() {
+                word(zh!("无网络地址"))
+            } else {
+                s.addresses.join(", ")
+            },
             s.addresses.is_empty(),
         ),
         row(
-            "磁盘",
-            format!("可用 {} MiB / 共 {} MiB", mib(s.free_bytes), mib(s.size_bytes)),
+            zh!("磁盘"),
+            say(phrase!("可用 {} MiB / 共 {} MiB", mib(s.free_bytes), mib(s.size_bytes))),
             s.size_bytes > 0 && s.free_bytes * 10 < s.size_bytes,
         ),
-        row("内存", format!("{} MiB", mib(s.resident_bytes)), false),
+        row(zh!("内存"), format!("{} MiB", mib(s.resident_bytes)), false),
         row(
-            "打印机",
-            if config.printer.is_none() {
-                "未配置（号码只显示在屏幕上）".into()
+            zh!("打印机"),
+            word(if config.printer.is_none() {
+                zh!("未配置（号码只显示在屏幕上）")
             } else if !s.printer_status_known {
-                "单向连接，无法查询状态".into()
+                zh!("单向连接，无法查询状态")
             } else if s.printer_paper_out {
-                "缺纸".into()
+                zh!("缺纸")
             } else if !s.printer_online {
-                "离线".into()
+                zh!("离线")
             } else if s.printer_paper_near_end {
-                "在线，纸将用完".into()
+                zh!("在线，纸将用完")
             } else {
-                "在线".into()
-            },
+                zh!("在线")
+            }),
             s.printer_status_known && (s.printer_paper_out || !s.printer_online),
         ),
         row(
-            "触摸屏",
+            zh!("触摸屏"),
             if !s.touch_panel_present {
-                "未找到触摸屏".into()
+                word(zh!("未找到触摸屏"))
             } else {
-                format!("正常，上次触摸 {}", ago(s.secs_since_touch))
+                say(phrase!("正常，上次触摸 {}", ago(s.secs_since_touch)))
             },
             !s.touch_panel_present || s.touch_silent_alarm,
         ),
@@ -342,19 +375,19 @@ impl ScreenType for TechnicianScreen {
         on!(k, t, on_refresh, |c| c.screens().technician.refresh(&*c));
         on!(k, t, on_sync_now, |c| {
             let config = c.config().clone();
-            c.screens()
-                .technician
-                .start(&*c, "正在检查更新", move || crate::app::actions::sync_now(&config))
+            c.screens().technician.start(&*c, zh!("正在检查更新"), move || {
+                crate::app::actions::sync_now(&config)
+            })
         });
         on!(k, t, on_rollback, |c| {
             let dir = c.config().data_dir.clone();
             c.screens()
                 .technician
-                .start(&*c, "正在回退", move || crate::app::actions::rollback(&dir))
+                .start(&*c, zh!("正在回退"), move || crate::app::actions::rollback(&dir))
         });
         on!(k, t, on_printer_test, |c| {
             let config = c.config().clone();
-            c.screens().technician.start(&*c, "正在打印测试页", move || {
+            c.screens().technician.start(&*c, zh!("正在打印测试页"), move || {
                 crate::app::actions::print_test_slip(&config)
             })
         });
@@ -378,6 +411,10 @@ impl Screen for TechnicianScreen {
         self.present(k);
     }
 
+    fn language_changed(&self, k: &dyn Kiosk) {
+        self.refresh(k);
+    }
+
     fn session_state(&self, _: &dyn Kiosk) -> String {
         let s = self.state.borrow();
         format!(
@@ -385,7 +422,7 @@ impl Screen for TechnicianScreen {
             s.pin.len(),
             s.unlocked,
             s.dots.len(),
-            s.action
+            s.action.text(Language::Hans)
         )
     }
 
