@@ -7,7 +7,7 @@ kiosk's refusal tests: two genuine releases and one repository per attack.
 BUNDLE_V1/V2 are `kiosk bundle build` outputs. OUT receives root-1.json (what the kiosk is
 provisioned with) and one folder per scenario, each a complete repository in the kiosk's
 layout (metadata/, targets/<sha256>.<name>; flat target names bundle.json, hall-<sha>.json,
-law-<sha>.json). tests/sync_python_tuf.rs drives the kiosk against them.
+law-<sha>.json, poster-<sha>.png). tests/sync_python_tuf.rs drives the kiosk against them.
 """
 import copy
 import datetime
@@ -45,8 +45,9 @@ def bundle_targets(bundle):
     for entry in manifest["files"]:
         with open(os.path.join(bundle, entry["path"]), "rb") as f:
             data = f.read()
-        kind = "law" if entry["kind"] == "law" else "hall"
-        out.append((f"{kind}-{entry['sha256']}.json", data))
+        # sync/layout.rs target_name: law-<sha>.json, hall-<sha>.json, poster-<sha>.png.
+        name = {"law": "law-{}.json", "hall": "hall-{}.json", "poster": "poster-{}.png"}
+        out.append((name[entry["kind"]].format(entry["sha256"]), data))
     return out
 
 
