@@ -95,6 +95,10 @@ fn elder_mode_language_and_read_aloud() {
     assert_eq!(metrics.get_font_body(), body);
 
     // ---- 2. Languages ---------------------------------------------------------------------
+    // Distances as the pages write them (Words.distance; ui/hall_view passes metres).
+    let words = w.global::<Words>();
+    assert_eq!(words.invoke_distance(845), "约 850 米");
+    assert_eq!(words.invoke_distance(12_345), "约 12.3 公里");
     assert!(labelled(w, "法律法规") && !labelled(w, "Laws"));
     tap(w, "语言 Language");
     assert!(access.get_choosing_language());
@@ -113,7 +117,6 @@ fn elder_mode_language_and_read_aloud() {
     assert!(meta.starts_with("Published") && meta.contains("articles"), "{meta}");
     // The fixed words Rust hands the pages (fact labels, kinds of point, 以窗口公示为准, 您就在
     // 这里) are translated where they are shown: each one the demo content brings has an entry.
-    let words = w.global::<Words>();
     let translated = |zh: &str| words.invoke_term(zh.into()) != zh;
     w.global::<Guides>().invoke_open_guide("legal-aid".into());
     for fact in w.global::<Guides>().get_facts().iter() {

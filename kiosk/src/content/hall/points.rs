@@ -108,19 +108,6 @@ pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * EARTH_RADIUS_M * h.sqrt().asin()
 }
 
-/// "约 850 米" below a kilometre, "约 12.3 公里" above: what `Words.distance` writes on the
-/// page, for the voice (which reads Simplified Chinese in every language).
-pub fn distance_label(m: i32) -> String {
-    let m = f64::from(m);
-    if m < 1000.0 {
-        format!("约 {} 米", ((m / 10.0).round() * 10.0) as i64)
-    } else if m < 100_000.0 {
-        format!("约 {:.1} 公里", m / 1000.0)
-    } else {
-        format!("约 {} 公里", (m / 1000.0).round() as i64)
-    }
-}
-
 /// The points offering `service` (all when `None`), nearest first; ties by name, so the order
 /// is stable from one screen to the next.
 pub fn nearest<'a>(
