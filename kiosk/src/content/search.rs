@@ -98,19 +98,7 @@ impl Hit {
     }
 }
 
-impl SearchResults {
-    /// Hits grouped by law, each law where its best hit ranks, its hits in rank order.
-    pub fn by_law(&self) -> Vec<Vec<&Hit>> {
-        let mut groups: Vec<Vec<&Hit>> = Vec::new();
-        for hit in &self.hits {
-            match groups.iter_mut().find(|g| g[0].doc == hit.doc) {
-                Some(g) => g.push(hit),
-                None => groups.push(vec![hit]),
-            }
-        }
-        groups
-    }
-}
+impl SearchResults {}
 
 /// Characters of context kept before and after a match in a snippet.
 const SNIPPET_BEFORE: usize = 8;

@@ -44,7 +44,7 @@ const RESULTS: usize = 30;
 struct State {
     input: SearchInput,
     candidates: Vec<String>,
-    /// The hits grouped by law, in the order shown.
+    /// The hits, in the order shown (rank order).
     hits: Vec<Hit>,
     results: SearchResults,
     /// Hits asked for: RESULTS, plus RESULTS per 显示更多结果.
@@ -124,7 +124,13 @@ impl SearchScreen {
                 SearchResults::default()
             })
         };
-        s.hits = results.by_law().into_iter().flatten().cloned().collect();
+        // Shown in rank order; a law's consecutive hits share one heading (`law_start`), and a
+        // law that ranks again further down is headed again. Not one group per law: gathering
+        // every hit of a law where its best one ranks puts its weak hits ahead of another law's
+        // answers. Recall@10 over the order shown on the judged set (keywords / everyday /
+        // questions): 0.844 / 0.759 / 0.582 grouped per law; 0.835 / 0.727 / 0.601 with at
+        // most three per law first; 0.918 / 0.809 / 0.689 in rank order.
+        s.hits = results.hits.clone();
         s.situations = match k.hall() {
             Some(h) => results
                 .topics
