@@ -98,8 +98,6 @@ impl Hit {
     }
 }
 
-impl SearchResults {}
-
 /// Characters of context kept before and after a match in a snippet.
 const SNIPPET_BEFORE: usize = 8;
 const SNIPPET_AFTER: usize = 40;
