@@ -44,8 +44,7 @@ const RESULTS: usize = 30;
 struct State {
     input: SearchInput,
     candidates: Vec<String>,
-    /// The hits, in the order shown (rank order).
-    hits: Vec<Hit>,
+    /// The search as the store returned it; its hits are shown in that order.
     results: SearchResults,
     /// Hits asked for: RESULTS, plus RESULTS per 显示更多结果.
     limit: usize,
@@ -124,13 +123,6 @@ impl SearchScreen {
                 SearchResults::default()
             })
         };
-        // Shown in rank order; a law's consecutive hits share one heading (`law_start`), and a
-        // law that ranks again further down is headed again. Not one group per law: gathering
-        // every hit of a law where its best one ranks puts its weak hits ahead of another law's
-        // answers. Recall@10 over the order shown on the judged set (keywords / everyday /
-        // questions): 0.844 / 0.759 / 0.582 grouped per law; 0.835 / 0.727 / 0.601 with at
-        // most three per law first; 0.918 / 0.809 / 0.689 in rank order.
-        s.hits = results.hits.clone();
         s.situations = match k.hall() {
             Some(h) => results
                 .topics
@@ -242,8 +234,13 @@ impl SearchScreen {
         let room = search.get_candidate_room();
         self.candidates.set(strings(&words[..chips_that_fit(words, room)]));
         let mut previous_doc = None;
+        // Shown in rank order; a law's consecutive hits share one heading (`law_start`), and a
+        // law that ranks again further down is headed again. Not one group per law: gathering
+        // every hit of a law where its best one ranks puts its weak hits ahead of another law's
+        // answers (recall@10 on the judged set, README "Judged query set").
         self.hits.set(
-            s.hits
+            s.results
+                .hits
                 .iter()
                 .map(|h| {
                     let start = previous_doc != Some(h.doc);
@@ -257,13 +254,13 @@ impl SearchScreen {
         let s = self.state.borrow();
         let shown = s.input.terms(s.candidates.first().map(String::as_str)).join(" ");
         let typed = !shown.is_empty();
-        let more = s.hits.len() >= s.limit;
+        let more = s.results.hits.len() >= s.limit;
         search.set_more(more);
-        search.set_nothing_found(typed && !s.failed && s.hits.is_empty());
+        search.set_nothing_found(typed && !s.failed && s.results.hits.is_empty());
         // The page writes the summary and what was understood from these, in its language.
         search.set_shown(shown.into());
         search.set_failed(s.failed);
-        search.set_hit_count(s.hits.len() as i32);
+        search.set_hit_count(s.results.hits.len() as i32);
         let r = &s.results;
         let listed = |words: &[String]| SharedString::from(crate::text::zh::name_list(words));
         search.set_terms(if r.terms.is_empty() { "".into() } else { listed(&r.terms) });
@@ -273,7 +270,7 @@ impl SearchScreen {
     }
 
     fn open_hit(&self, k: &dyn Kiosk, index: usize) {
-        let hit = self.state.borrow().hits.get(index).cloned();
+        let hit = self.state.borrow().results.hits.get(index).cloned();
         if let Some(hit) = hit {
             let seq = (!hit.is_title()).then_some(hit.seq);
             k.screens().reader.open_law(k, hit.doc, seq);
