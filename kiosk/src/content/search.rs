@@ -31,12 +31,12 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use super::law::{Status, STATUS_ORDER_SQL};
 use super::query::{segment, Understood};
 use super::ranking::{doc_of, group_range, GROUP_COUNT, GROUP_SHIFT};
-use super::store::DOC_RANGE;
+use super::store::article_block;
 use super::tokenize::{term_query_with, TermQuery};
 
 /// Which tier a hit came from.
@@ -316,14 +316,11 @@ fn named_rowids(
     known: &HashMap<(i64, i64), i64>,
     limit: usize,
 ) -> Result<Vec<i64>> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT id FROM blocks WHERE {DOC_RANGE} AND kind = 1 AND number = ?2 ORDER BY id LIMIT 1"
-    ))?;
     let mut out = Vec::new();
     for (doc, number) in articles.iter().take(limit) {
         let rowid = match known.get(&(*doc, *number)) {
             Some(r) => Some(*r),
-            None => st.query_row(params![doc, number], |r| r.get(0)).optional()?,
+            None => article_block(conn, *doc, *number)?.map(|(id, _)| id),
         };
         out.extend(rowid);
     }

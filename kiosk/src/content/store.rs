@@ -89,6 +89,29 @@ CREATE TABLE blocks(
 pub(super) const DOC_RANGE: &str = "id BETWEEN (SELECT base FROM laws WHERE doc = ?1) \
      AND (SELECT base FROM laws WHERE doc = ?1) + 65535";
 
+/// SQL selecting `columns` of the law a name (`?1`, title or short name) means: the text in
+/// force first, then a core law, then the newest, as [`super::law::find_by_name`] picks among
+/// the bundle's laws. Every lookup by name in the store goes through here.
+pub(super) fn law_by_name_sql(columns: &str) -> String {
+    format!(
+        "SELECT {columns} FROM laws WHERE short_name = ?1 OR title = ?1 \
+         ORDER BY {STATUS_ORDER_SQL}, core DESC, publish_date DESC LIMIT 1"
+    )
+}
+
+/// The block of article 第`number`条 of law `doc`: its rowid and its place in the law. The first
+/// such block, should a text number two articles alike.
+pub(super) fn article_block(
+    conn: &Connection,
+    doc: i64,
+    number: i64,
+) -> Result<Option<(i64, i64)>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT id, seq FROM blocks WHERE {DOC_RANGE} AND kind = 1 AND number = ?2 ORDER BY id LIMIT 1"
+    ))?;
+    Ok(st.query_row([doc, number], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+}
+
 /// Generations of schema 1 and 2 keyed blocks by (doc, seq) with the ranking rowid in an `fts`
 /// column (NULL for headings) and had no `laws.base`. Until [`Store::reindex`] has rewritten
 /// one, these temporary views (temp names shadow main ones) let today's queries read it, by full
@@ -290,12 +313,9 @@ impl Store {
         self.conn.query_row(&sql, [doc], law_from_row).with_context(|| format!("no law {doc}"))
     }
 
-    /// The law whose short name or title is exactly `name`.
+    /// The law whose short name or title is exactly `name` (see [`law_by_name_sql`]).
     pub fn law_by_name(&self, name: &str) -> Result<Option<LawSummary>> {
-        let sql = format!(
-            "SELECT {LAW_COLUMNS} FROM laws WHERE short_name = ?1 OR title = ?1 \
-             ORDER BY {STATUS_ORDER_SQL}, core DESC, publish_date DESC LIMIT 1"
-        );
+        let sql = law_by_name_sql(LAW_COLUMNS);
         Ok(self.conn.query_row(&sql, [name], law_from_row).optional()?)
     }
 
@@ -310,14 +330,7 @@ impl Store {
 
     /// The block of article number `number` (第`number`条) in a law.
     pub fn article_seq(&self, doc: i64, number: i64) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT seq FROM blocks WHERE {DOC_RANGE} AND kind = 1 AND number = ?2 ORDER BY id LIMIT 1"),
-                [doc, number],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(article_block(&self.conn, doc, number)?.map(|(_, seq)| seq))
     }
 
     /// The hall's guides, service points, map and queue services of this generation.

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::hall::guides::LawRef;
 use super::hall::HallContent;
-use super::law::STATUS_ORDER_SQL;
 use super::query::{PhraseInfo, MAX_PHRASE_CHARS};
+use super::store::{article_block, law_by_name_sql};
 
 /// The JSON a vocabulary row stores.
 #[derive(Default, Serialize, Deserialize)]
@@ -77,22 +77,12 @@ impl Vocab {
 /// with the article's rowid.
 fn resolve(tx: &Transaction, r: &LawRef) -> Result<Option<((i64, i64), i64)>> {
     let Some(number) = r.article_number()? else { return Ok(None) };
-    let mut law = tx.prepare_cached(&format!(
-        "SELECT doc, base FROM laws WHERE short_name = ?1 OR title = ?1
-         ORDER BY {STATUS_ORDER_SQL}, core DESC, publish_date DESC LIMIT 1"
-    ))?;
-    let Some((doc, base)) = law
-        .query_row([&r.law], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)))
-        .optional()?
-    else {
+    let mut law = tx.prepare_cached(&law_by_name_sql("doc"))?;
+    let Some(doc) = law.query_row([&r.law], |row| row.get::<_, i64>(0)).optional()? else {
         return Ok(None);
     };
-    let mut article = tx.prepare_cached(
-        "SELECT id FROM blocks WHERE id BETWEEN ?1 AND ?1 + 65535 AND kind = 1 AND number = ?2
-         ORDER BY id LIMIT 1",
-    )?;
-    let rowid = article.query_row(params![base, number], |r| r.get(0)).optional()?;
-    Ok(rowid.map(|id| ((doc, number as i64), id)))
+    let number = number as i64;
+    Ok(article_block(tx, doc, number)?.map(|(id, _)| ((doc, number), id)))
 }
 
 /// Rewrites the vocabulary from the hall content and the laws this generation holds.
