@@ -280,6 +280,16 @@ fn hall_screens() {
     let tmp = tempfile::tempdir().unwrap();
     let (ctrl, _) = controller(Some(silent.url()), tmp.path());
     let w = ctrl.window();
+    // First a page from the reader, which the silent printer holds: the queue page opened
+    // meanwhile says 正在打印…, not that a ticket is on its way.
+    ctrl.open_law_by_name("法律援助法", Some(43)).unwrap();
+    tap(w, "打印本条");
+    ctrl.open_queue(None);
+    assert_eq!(w.global::<Nav>().get_page(), Page::Queue);
+    assert!(w.global::<Queue>().get_printing());
+    assert!(ElementHandle::find_by_accessible_label(w, "正在打印…").next().is_some());
+    assert!(ElementHandle::find_by_accessible_label(w, "正在打印号票，请稍候…").next().is_none());
+    wait_for_ticket(w);
     ctrl.open_queue(Some("B"));
     let tapped = Instant::now();
     tap(w, "确认取号");

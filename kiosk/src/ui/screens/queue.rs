@@ -65,6 +65,8 @@ struct PrintJob {
     /// dropped, so the next ticket uses the new services.
     content: u64,
     now: NaiveDateTime,
+    /// A queue ticket, not a take-away page: the queue page says which is printing.
+    ticket: bool,
 }
 
 /// The arrow the ticket page draws towards the printer's slot, from the words that say where it
@@ -233,7 +235,7 @@ impl QueueScreen {
             return;
         }
         let now = k.now();
-        self.run_on_printer(k, content, desk, move |desk| {
+        self.run_on_printer(k, content, desk, true, move |desk| {
             Printed::Ticket(desk.take(&letter, priority, now))
         });
     }
@@ -253,7 +255,7 @@ impl QueueScreen {
         let Some((content, desk)) = self.desk.borrow_mut().take() else { return };
         let now = k.now();
         k.window().global::<Queue>().set_takeaway(Takeaway::None);
-        self.run_on_printer(k, content, desk, move |desk| {
+        self.run_on_printer(k, content, desk, false, move |desk| {
             Printed::TakeAway(desk.print_takeaway(&page, now))
         });
     }
@@ -295,6 +297,7 @@ impl QueueScreen {
         k: &dyn Kiosk,
         content: u64,
         mut desk: TicketDesk,
+        ticket: bool,
         work: impl FnOnce(&mut TicketDesk) -> Printed + Send + 'static,
     ) {
         let now = k.now();
@@ -313,8 +316,9 @@ impl QueueScreen {
             return;
         }
         *self.printing.borrow_mut() =
-            Some(PrintJob { outcome: rx, session: k.session(), content, now });
+            Some(PrintJob { outcome: rx, session: k.session(), content, now, ticket });
         k.window().global::<Queue>().set_printing(true);
+        k.window().global::<Queue>().set_printing_ticket(ticket);
         let me = k.me();
         self.poll.start(TimerMode::Repeated, PRINT_POLL, move || {
             if let Some(c) = me.upgrade() {
@@ -354,6 +358,7 @@ impl QueueScreen {
             desk.filter(|_| job.content == k.content_serial()).map(|d| (job.content, d));
         self.poll.stop();
         k.window().global::<Queue>().set_printing(false);
+        k.window().global::<Queue>().set_printing_ticket(false);
         if job.session != k.session() {
             return true;
         }
@@ -473,6 +478,7 @@ impl QueueScreen {
         q.set_hours("".into());
         q.set_priority_label("".into());
         q.set_printing(self.printing.borrow().is_some());
+        q.set_printing_ticket(self.printing.borrow().as_ref().is_some_and(|j| j.ticket));
         q.set_selected("".into());
         q.set_selected_name("".into());
         q.set_priority(false);
