@@ -68,7 +68,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         let p = e.unwrap().path();
         if p.is_dir() {
             out.extend(walk(&p));
-        } else if p.extension().is_some_and(|x| x == "slint" || x == "rs" || x == "toml") {
+        // `.po`: the 繁體 and English catalogues, whose characters the screens draw too.
+        } else if p
+            .extension()
+            .is_some_and(|x| ["slint", "rs", "toml", "po"].iter().any(|e| x == *e))
+        {
             out.push(p);
         }
     }
