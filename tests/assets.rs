@@ -69,10 +69,10 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         if p.is_dir() {
             out.extend(walk(&p));
         // `.po`: the 繁體 and English catalogues, whose characters the screens draw too.
-        } else if p
-            .extension()
-            .is_some_and(|x| ["slint", "rs", "toml", "po"].iter().any(|e| x == *e))
-        {
+        } else if matches!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("slint" | "rs" | "toml" | "po")
+        ) {
             out.push(p);
         }
     }

@@ -69,6 +69,13 @@ struct PrintJob {
     ticket: bool,
 }
 
+/// Tells the screens what the printer is busy with (`None`: nothing).
+fn show_printing(window: &AppWindow, job: Option<&PrintJob>) {
+    let q = window.global::<Queue>();
+    q.set_printing(job.is_some());
+    q.set_printing_ticket(job.is_some_and(|j| j.ticket));
+}
+
 /// The arrow the ticket page draws towards the printer's slot, from the words that say where it
 /// is (屏幕下方 → ↓, 右侧 → →); none when they name no direction.
 fn slot_arrow(slot: &str) -> &'static str {
@@ -317,8 +324,7 @@ impl QueueScreen {
         }
         *self.printing.borrow_mut() =
             Some(PrintJob { outcome: rx, session: k.session(), content, now, ticket });
-        k.window().global::<Queue>().set_printing(true);
-        k.window().global::<Queue>().set_printing_ticket(ticket);
+        show_printing(k.window(), self.printing.borrow().as_ref());
         let me = k.me();
         self.poll.start(TimerMode::Repeated, PRINT_POLL, move || {
             if let Some(c) = me.upgrade() {
@@ -357,8 +363,7 @@ impl QueueScreen {
         *self.desk.borrow_mut() =
             desk.filter(|_| job.content == k.content_serial()).map(|d| (job.content, d));
         self.poll.stop();
-        k.window().global::<Queue>().set_printing(false);
-        k.window().global::<Queue>().set_printing_ticket(false);
+        show_printing(k.window(), None);
         if job.session != k.session() {
             return true;
         }
@@ -477,8 +482,7 @@ impl QueueScreen {
         q.set_open(false);
         q.set_hours("".into());
         q.set_priority_label("".into());
-        q.set_printing(self.printing.borrow().is_some());
-        q.set_printing_ticket(self.printing.borrow().as_ref().is_some_and(|j| j.ticket));
+        show_printing(window, self.printing.borrow().as_ref());
         q.set_selected("".into());
         q.set_selected_name("".into());
         q.set_priority(false);
