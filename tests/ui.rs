@@ -118,6 +118,22 @@ fn resident_journeys() {
     assert_eq!(search.get_pinyin(), "lihun");
     let cands: Vec<String> = search.get_candidates().iter().map(|s| s.to_string()).collect();
     assert_eq!(cands.first().map(String::as_str), Some("离婚"), "{cands:?}");
+    // 长辈模式 enlarges the chips: the row holds fewer, and none runs off the screen's edge.
+    let chips = |s: &Search| s.get_candidates().iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    let right_edges = |words: &[String]| {
+        words
+            .iter()
+            .flat_map(|word| ElementHandle::find_by_accessible_label(w, word).collect::<Vec<_>>())
+            .map(|chip| chip.absolute_position().x + chip.size().width)
+            .fold(0.0f32, f32::max)
+    };
+    assert!(right_edges(&cands) <= 1080.0, "{cands:?} run off the screen");
+    tap(w, "长辈模式");
+    let elder = chips(&search);
+    assert!(elder.len() < cands.len(), "长辈模式 kept {elder:?}");
+    assert!(right_edges(&elder) <= 1080.0, "{elder:?} run off the screen in 长辈模式");
+    tap(w, "普通模式");
+    assert_eq!(chips(&search), cands);
     tap(w, "离婚");
     assert_eq!(search.get_committed(), "离婚");
     assert_eq!(search.get_pinyin(), "");

@@ -8,6 +8,8 @@
 //!   is exempt (WCAG exempts inactive controls);
 //! - **targets**: every button ≥ 20 mm on each side on the 21.5″ panel (0.248 mm/px: 81 px), in
 //!   长辈模式 too (its 60 dp-equivalent floor is 38 px there; 20 mm is the stricter);
+//! - **on screen**: no button is cut by the window's edge (a row of chips wider than the
+//!   screen), unless a list scrolls it there;
 //! - **clipping**: no text's glyphs run on past the bottom or right edge of its box (a box too
 //!   small for its words: the words are cut or spill over what is next to them);
 //! - **lone characters**: no wrapped sentence ends in a line of one character and its full stop
@@ -250,6 +252,21 @@ fn audit(window: &AppWindow, f: &Frame, tally: &mut Tally, variant: &str) {
             continue;
         }
         tally.buttons += 1;
+        // A button the window's edge cuts (a row of chips wider than the screen): a resident
+        // reads half its word and may not reach it. A list's rows scroll out on purpose.
+        let r = Rect::of(b);
+        if r.overlaps(&screen) && !r.inside(&screen) && !viewports.iter().any(|v| r.overlaps(v)) {
+            let label = b.accessible_label().unwrap_or_default();
+            tally.findings.push(format!(
+                "{variant}: button {label:?} at x {}..{}, y {}..{} runs off the {}×{} screen",
+                r.x,
+                r.x + r.w,
+                r.y,
+                r.y + r.h,
+                f.w,
+                f.h
+            ));
+        }
         let side = s.width.min(s.height);
         tally.min_target = tally.min_target.min(side);
         if side + 0.5 < min_target {

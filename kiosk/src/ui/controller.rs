@@ -222,6 +222,9 @@ impl Controller {
     /// 长辈模式 on or off, for the rest of the session.
     pub fn set_elder(&self, on: bool) {
         self.access.set_elder(&self.window, on);
+        for (_, screen) in self.screens.all() {
+            screen.sizes_changed(self);
+        }
     }
 
     /// The kiosk's own words in `language`, for the rest of the session.

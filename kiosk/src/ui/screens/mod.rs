@@ -99,6 +99,9 @@ pub(crate) trait Screen {
     /// The resident chose another language: Slint rewrites the pages' words by itself, the
     /// screen rewrites the sentences it composed (`Phrase`s).
     fn language_changed(&self, _k: &dyn Kiosk) {}
+    /// 长辈模式 went on or off: every size changed, so a screen that chose what fits (the
+    /// search's candidate chips) chooses again.
+    fn sizes_changed(&self, _k: &dyn Kiosk) {}
     /// Brings the screen to the screenshot state `name` (one of its `DEMOS`).
     fn show_demo(&self, k: &dyn Kiosk, name: &str, args: &DemoArgs) -> Result<()>;
 }

@@ -13,20 +13,21 @@ use crate::content::lexicon::HOT_TOPICS;
 use crate::content::search::{Hit, SearchResults};
 use crate::input::handwriting::{Recognizer, Stroke};
 use crate::ui::search_input::SearchInput;
-use crate::ui::{AppWindow, HitItem, Page, Search, TopicTile};
+use crate::ui::{AppWindow, HitItem, Metrics, Page, Search, TopicTile};
 
 /// Candidate words shown above the keyboard.
 const CANDIDATES: usize = 6;
 
 /// How many candidate chips fit whole, side by side, in `room` pixels (at least one): a chip is
-/// its word at font-large (40 px; a hanzi is as wide as the size, ASCII about half) plus 2 × 20 px
-/// padding and at least a touch target (96 px) wide, with 12 px between chips
-/// (ui/pages/search.slint).
-fn chips_that_fit(words: &[String], room: f32) -> usize {
+/// its word at font-large (40 px × `scale`; a hanzi is as wide as the size, ASCII about half)
+/// plus 2 × 20 px padding and at least a touch target (96 px × `scale`) wide, with 12 px between
+/// chips (ui/pages/search.slint). `scale` is 长辈模式's enlargement (`Metrics.scale`): without it
+/// the fifth chip ran off the screen there.
+fn chips_that_fit(words: &[String], room: f32, scale: f32) -> usize {
     let mut used = 0.0;
     for (i, w) in words.iter().enumerate() {
-        let text: f32 = w.chars().map(|c| if c.is_ascii() { 22.0 } else { 40.0 }).sum();
-        used += (text + 40.0).max(96.0) + if i > 0 { 12.0 } else { 0.0 };
+        let text: f32 = w.chars().map(|c| scale * if c.is_ascii() { 22.0 } else { 40.0 }).sum();
+        used += (text + 40.0).max(96.0 * scale) + if i > 0 { 12.0 } else { 0.0 };
         if used > room && i > 0 {
             return i;
         }
@@ -232,7 +233,8 @@ impl SearchScreen {
         let writing = !s.strokes.is_empty() || !s.written.is_empty();
         let words = if writing { &s.written } else { &s.candidates };
         let room = search.get_candidate_room();
-        self.candidates.set(strings(&words[..chips_that_fit(words, room)]));
+        let scale = window.global::<Metrics>().get_scale();
+        self.candidates.set(strings(&words[..chips_that_fit(words, room, scale)]));
         let mut previous_doc = None;
         // Shown in rank order; a law's consecutive hits share one heading (`law_start`), and a
         // law that ranks again further down is headed again. Not one group per law: gathering
@@ -335,6 +337,10 @@ impl ScreenType for SearchScreen {
 }
 
 impl Screen for SearchScreen {
+    fn sizes_changed(&self, k: &dyn Kiosk) {
+        self.present(k.window());
+    }
+
     fn reset(&self, k: &dyn Kiosk) {
         *self.state.borrow_mut() = State::default();
         k.window().global::<Search>().set_writing(false);
