@@ -310,6 +310,19 @@ fn hall_screens() {
     assert!(!q.get_printed());
     assert_eq!(q.get_code(), "B001", "one ticket for two taps");
     assert_eq!(silent.job_count(), 0);
+    // A ticket still printing when the session idles out is the printer being busy for the
+    // next resident, not their ticket on its way; its outcome is not shown to them.
+    ctrl.open_queue(Some("B"));
+    tap(w, "确认取号");
+    assert!(ElementHandle::find_by_accessible_label(w, "正在打印号票，请稍候…").next().is_some());
+    ctrl.reset_session();
+    ctrl.open_queue(None);
+    assert!(q.get_printing());
+    assert!(ElementHandle::find_by_accessible_label(w, "正在打印…").next().is_some());
+    assert!(ElementHandle::find_by_accessible_label(w, "正在打印号票，请稍候…").next().is_none());
+    wait_for_ticket(w);
+    assert!(!q.get_printing());
+    assert_eq!(w.global::<Nav>().get_page(), Page::Queue);
     drop(ctrl);
 
     // 法律援助自测: matter → 第三十二条? → 第四十二条? → income → answer; 上一题 takes one back.

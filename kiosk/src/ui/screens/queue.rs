@@ -69,11 +69,13 @@ struct PrintJob {
     ticket: bool,
 }
 
-/// Tells the screens what the printer is busy with (`None`: nothing).
-fn show_printing(window: &AppWindow, job: Option<&PrintJob>) {
+/// Tells the screens what the printer is busy with (`None`: nothing), as `session` sees it: a
+/// ticket still printing for the resident before an idle reset is the printer being busy (正在
+/// 打印…), not this resident's ticket (正在打印号票).
+fn show_printing(window: &AppWindow, job: Option<&PrintJob>, session: u64) {
     let q = window.global::<Queue>();
     q.set_printing(job.is_some());
-    q.set_printing_ticket(job.is_some_and(|j| j.ticket));
+    q.set_printing_ticket(job.is_some_and(|j| j.ticket && j.session == session));
 }
 
 /// The arrow the ticket page draws towards the printer's slot, from the words that say where it
@@ -324,7 +326,7 @@ impl QueueScreen {
         }
         *self.printing.borrow_mut() =
             Some(PrintJob { outcome: rx, session: k.session(), content, now, ticket });
-        show_printing(k.window(), self.printing.borrow().as_ref());
+        show_printing(k.window(), self.printing.borrow().as_ref(), k.session());
         let me = k.me();
         self.poll.start(TimerMode::Repeated, PRINT_POLL, move || {
             if let Some(c) = me.upgrade() {
@@ -363,7 +365,7 @@ impl QueueScreen {
         *self.desk.borrow_mut() =
             desk.filter(|_| job.content == k.content_serial()).map(|d| (job.content, d));
         self.poll.stop();
-        show_printing(k.window(), None);
+        show_printing(k.window(), None, k.session());
         if job.session != k.session() {
             return true;
         }
@@ -476,13 +478,13 @@ impl QueueScreen {
     }
 
     /// Every property of the global at its fresh value (`new` and `reset` both end here).
-    fn clear(&self, window: &AppWindow) {
+    fn clear(&self, window: &AppWindow, session: u64) {
         self.services.set(Vec::new());
         let q = window.global::<Queue>();
         q.set_open(false);
         q.set_hours("".into());
         q.set_priority_label("".into());
-        show_printing(window, self.printing.borrow().as_ref());
+        show_printing(window, self.printing.borrow().as_ref(), session);
         q.set_selected("".into());
         q.set_selected_name("".into());
         q.set_priority(false);
@@ -520,7 +522,7 @@ impl ScreenType for QueueScreen {
         // Without a printer there is nothing to take away on paper: no print buttons.
         window.global::<Queue>().set_has_printer(config.printer.is_some());
         window.global::<Queue>().set_slot_arrow(slot_arrow(&config.ticket_slot).into());
-        s.clear(window);
+        s.clear(window, 0);
         s
     }
 
@@ -539,7 +541,7 @@ impl Screen for QueueScreen {
         // The desk and a ticket still printing are the kiosk's, not the resident's: they stay
         // (an outcome arriving for the old session is not shown).
         *self.choice.borrow_mut() = Choice::default();
-        self.clear(k.window());
+        self.clear(k.window(), k.session());
     }
 
     fn session_state(&self, k: &dyn Kiosk) -> String {
