@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use kiosk::content::search::SearchResults;
+use kiosk::content::store::BlockKind;
 use kiosk::content::Store;
 use serde::Deserialize;
 
@@ -41,10 +42,22 @@ pub fn load(repo: &Path) -> JudgedSet {
 /// blind to the lexicon and the search by someone who saw only the corpus, so they show whether
 /// tuning on the main set carries over to queries nobody tuned for. A set stays honest evidence
 /// only until its misses are read; the README says which have been.
-pub fn load_heldout(repo: &Path) -> Vec<(&'static str, JudgedSet)> {
-    ["judged-queries-heldout.toml", "judged-queries-heldout2.toml"]
+pub fn load_heldout(repo: &Path) -> Vec<(String, JudgedSet)> {
+    let dir = repo.join("tests/data");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            entry.expect("a readable tests/data").file_name().to_string_lossy().into_owned()
+        })
+        .filter(|name| name.starts_with("judged-queries-heldout") && name.ends_with(".toml"))
+        .collect();
+    names.sort();
+    names
         .into_iter()
-        .map(|name| (name, load_file(repo, name)))
+        .map(|name| {
+            let set = load_file(repo, &name);
+            (name, set)
+        })
         .collect()
 }
 
@@ -54,9 +67,13 @@ fn load_file(repo: &Path, name: &str) -> JudgedSet {
     toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Every answer as (law doc, article number) in `store`; an answer the store does not hold is
-/// an error naming it (the judged set must only cite what exists).
-pub fn resolve(store: &Store, q: &JudgedQuery) -> Result<Vec<(i64, i64)>, String> {
+/// An article as the search shows it: its law's doc and its label (第二百八十七条之二). Labels,
+/// not numbers: 第二百八十七条, 之一 and 之二 share the number 287 and are three articles.
+pub type Article = (i64, String);
+
+/// Every answer as an [`Article`] of `store`; an answer the store does not hold is an error
+/// naming it (the judged set must only cite what exists).
+pub fn resolve(store: &Store, q: &JudgedQuery) -> Result<Vec<Article>, String> {
     q.answers
         .iter()
         .map(|a| {
@@ -64,32 +81,23 @@ pub fn resolve(store: &Store, q: &JudgedQuery) -> Result<Vec<(i64, i64)>, String
                 .law_by_name(&a.law)
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("{}: no law {:?}", q.q, a.law))?;
-            let digits = a.article.trim_start_matches('第').trim_end_matches('条');
-            let n = kiosk::text::zh::parse_number(digits)
-                .ok_or_else(|| format!("{}: {:?} is not an article label", q.q, a.article))?;
-            store
-                .article_seq(law.doc, n as i64)
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("{}: {} has no {}", q.q, a.law, a.article))?;
-            Ok((law.doc, n as i64))
+            let blocks = store.blocks(law.doc).map_err(|e| e.to_string())?;
+            if !blocks.iter().any(|b| b.kind == BlockKind::Article && b.label == a.article) {
+                return Err(format!("{}: {} has no {}", q.q, a.law, a.article));
+            }
+            Ok((law.doc, a.article.clone()))
         })
         .collect()
 }
 
-/// The articles of the top hits as (law doc, article number), title hits skipped.
-pub fn ranked_articles(store: &Store, r: &SearchResults) -> Vec<(i64, i64)> {
+/// The articles of the top hits, title hits skipped.
+pub fn ranked_articles(store: &Store, r: &SearchResults) -> Vec<Article> {
     let _ = store;
-    r.hits
-        .iter()
-        .filter_map(|h| {
-            let digits = h.label.strip_prefix('第')?.strip_suffix('条')?;
-            Some((h.doc, kiosk::text::zh::parse_number(digits)? as i64))
-        })
-        .collect()
+    r.hits.iter().filter(|h| !h.label.is_empty()).map(|h| (h.doc, h.label.clone())).collect()
 }
 
 /// (recall@10, reciprocal rank of the first answer within the top 10).
-pub fn score(answers: &[(i64, i64)], ranked: &[(i64, i64)]) -> (f64, f64) {
+pub fn score(answers: &[Article], ranked: &[Article]) -> (f64, f64) {
     let top = &ranked[..ranked.len().min(DEPTH)];
     let found = answers.iter().filter(|a| top.contains(a)).count();
     let rr = top.iter().position(|r| answers.contains(r)).map_or(0.0, |i| 1.0 / (i + 1) as f64);
