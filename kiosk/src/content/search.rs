@@ -214,6 +214,10 @@ pub(crate) fn search(
     // Articles the query's words vouch for that did not lead: weighed in the best-of tier.
     named_aside.retain(|r| !topic_all.contains(r) && !topic_some.contains(r));
     topic_some.splice(0..0, named_aside.iter().copied());
+    // A situation told in pieces (老公 … 打): its key articles compete with the best of.
+    let mut told = named_rowids(conn, &understood.told_articles, rowids, usize::MAX)?;
+    told.retain(|r| !seen.contains(r) && !topic_all.contains(r) && !topic_some.contains(r));
+    topic_some.extend(told);
     topic_all.truncate(room);
     seen.extend(topic_all.iter().copied());
     room -= topic_all.len();

@@ -148,7 +148,8 @@ const DROP_INDEXES: &str = "DROP TABLE IF EXISTS article_bi; DROP TABLE IF EXIST
 /// (see [`Store::needs_reindex`]): incremental installs keep old rows as they were written.
 /// 1: before the vocabulary table (no `schema_version` key). 2: vocabulary, jieba pinyin words.
 /// 3: blocks a rowid table keyed by the ranking rowid (`laws.base`), no separate `fts` column.
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4: the vocabulary also holds situations told in pieces (topics' `together`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// What the store serves: its content version and deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,6 +218,9 @@ impl Vocabulary for VocabView<'_> {
     }
     fn pinyin_word(&self, letters: &str) -> Result<Option<String>> {
         Ok(lexicon::candidates(&self.store.conn, letters, 1)?.into_iter().next())
+    }
+    fn together(&self) -> &[query::Together] {
+        self.store.vocab().together()
     }
 }
 

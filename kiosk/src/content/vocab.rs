@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::hall::guides::LawRef;
 use super::hall::HallContent;
-use super::query::{PhraseInfo, MAX_PHRASE_CHARS};
+use super::query::{PhraseInfo, Together, MAX_PHRASE_CHARS};
 use super::store::{article_block, law_by_name_sql};
 
 /// The JSON a vocabulary row stores.
@@ -29,18 +29,26 @@ struct Row {
     /// law's text, ~0.1 ms for 民法典). Absent in generations built before it was added.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     rowids: Vec<i64>,
+    /// A topic's `together` cues: the row is a situation told in pieces, not a phrase (its key
+    /// starts with [`TOGETHER_KEY`], which no typed text holds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    together: Vec<Vec<String>>,
 }
+
+/// Prefix of the vocabulary rows that hold a topic's `together` cues.
+const TOGETHER_KEY: &str = "\u{1}together:";
 
 /// The vocabulary in memory, and the rowid of every article it names.
 #[derive(Default)]
 pub struct Vocab {
     phrases: HashMap<String, PhraseInfo>,
     rowids: HashMap<(i64, i64), i64>,
+    together: Vec<Together>,
 }
 
 impl Vocab {
     pub fn load(conn: &Connection) -> Result<Vocab> {
-        let mut st = conn.prepare("SELECT phrase, info FROM vocab")?;
+        let mut st = conn.prepare("SELECT phrase, info FROM vocab ORDER BY phrase")?;
         let mut vocab = Vocab::default();
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -49,17 +57,25 @@ impl Vocab {
             if row.rowids.len() == row.articles.len() + row.topic_articles.len() {
                 vocab.rowids.extend(named.copied().zip(row.rowids.iter().copied()));
             }
-            vocab.phrases.insert(
-                r.get(0)?,
-                PhraseInfo {
-                    terms: row.terms,
-                    articles: row.articles,
-                    topics: row.topics,
-                    topic_articles: row.topic_articles,
-                },
-            );
+            let info = PhraseInfo {
+                terms: row.terms,
+                articles: row.articles,
+                topics: row.topics,
+                topic_articles: row.topic_articles,
+            };
+            if row.together.is_empty() {
+                vocab.phrases.insert(r.get(0)?, info);
+            } else {
+                vocab.together.push(Together { groups: row.together, info });
+            }
         }
+        // In key order: situations are met in the order of their topic ids.
         Ok(vocab)
+    }
+
+    /// The situations recognised by words told apart (topics' `together`).
+    pub fn together(&self) -> &[Together] {
+        &self.together
     }
 
     pub fn get(&self, phrase: &str) -> Option<&PhraseInfo> {
@@ -123,6 +139,12 @@ pub fn rebuild(tx: &Transaction, hall: &HallContent) -> Result<()> {
                 rowid_of.insert(a, id);
                 articles.push(a);
             }
+        }
+        if !topic.together.is_empty() {
+            let row = rows.entry(format!("{TOGETHER_KEY}{}", topic.id)).or_default();
+            row.together = topic.together.clone();
+            row.topics.push(topic.id.clone());
+            row.topic_articles.extend(articles.iter().copied());
         }
         for w in topic.words.iter().chain([&topic.title]).filter(|w| fits(w)) {
             let row = rows.entry(w.clone()).or_default();

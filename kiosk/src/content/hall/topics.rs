@@ -34,7 +34,15 @@ pub struct Topic {
     pub guides: Vec<String>,
     /// The key articles, each with a note in plain words.
     pub articles: Vec<LawRef>,
+    /// The situation told in pieces: a question holding a word of each group means it too
+    /// (老公喝了酒就打我: a spouse, and a blow). Words as a question says them or as the
+    /// lexicon turns them into statute words (老公 → 配偶).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub together: Vec<Vec<String>>,
 }
+
+/// Groups a `together` cue has: one would be a plain search word, more would rarely all be said.
+pub const TOGETHER_GROUPS: std::ops::RangeInclusive<usize> = 2..=3;
 
 /// Reads every `*.toml` in `dir` (none is fine: a hall may ship without topics), sorted by
 /// `order`; ids must be unique and match the file name.
@@ -73,5 +81,55 @@ fn check(t: &Topic) -> Result<()> {
     for r in &t.articles {
         r.article_number().with_context(|| format!("article of {}", r.law))?;
     }
+    if !t.together.is_empty() && !TOGETHER_GROUPS.contains(&t.together.len()) {
+        bail!("together needs 2–3 groups of words, not {}", t.together.len());
+    }
+    let max = crate::content::query::MAX_PHRASE_CHARS;
+    for group in &t.together {
+        if group.is_empty() {
+            bail!("a together group is empty");
+        }
+        if let Some(w) = group.iter().find(|w| {
+            let n = w.chars().count();
+            n == 0 || n > max || w.chars().any(|c| c.is_whitespace() || c.is_ascii_punctuation())
+        }) {
+            bail!("together word {w:?} must be 1–{max} characters, no spaces or punctuation");
+        }
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topic(together: &[&[&str]]) -> Topic {
+        Topic {
+            id: "domestic-violence".into(),
+            title: "家庭暴力".into(),
+            summary: "家里人打骂的，可以报警。".into(),
+            words: vec!["家暴".into()],
+            order: 10,
+            legal_aid: true,
+            queue: "A".into(),
+            guides: Vec::new(),
+            articles: vec![LawRef {
+                law: "反家庭暴力法".into(),
+                article: Some("第二条".into()),
+                note: String::new(),
+            }],
+            together: together.iter().map(|g| g.iter().map(|w| w.to_string()).collect()).collect(),
+        }
+    }
+
+    #[test]
+    fn together_cues_are_checked() {
+        assert!(check(&topic(&[])).is_ok());
+        assert!(check(&topic(&[&["老公", "配偶"], &["打"]])).is_ok());
+        let one = check(&topic(&[&["老公"]])).unwrap_err().to_string();
+        assert!(one.contains("2–3 groups"), "{one}");
+        assert!(check(&topic(&[&["老公"], &[]])).is_err());
+        let spaced = check(&topic(&[&["老公"], &["打 我"]])).unwrap_err().to_string();
+        assert!(spaced.contains("打 我"), "{spaced}");
+    }
 }

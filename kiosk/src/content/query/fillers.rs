@@ -25,13 +25,20 @@ const FILLERS: &[&str] = &[
     // When it happened and how the resident feels about it: the story, not the matter.
     "天天", "每天", "马上", "立刻", "突然", "今天", "明天", "昨天", "觉得", "感觉", "有人", "该不该",
     "好好", "怎么弄", "怎么搞", "家里",
+    // Words that carry a story along and name nothing an article is found by (就是, 还有,
+    // 肯定, 那边), and its when, said loosely (去年, 这回, 月底; a period stays: 三年).
+    "就是", "还有", "不要", "算不算", "不能不", "那边", "这边", "回去", "过来", "过去", "肯定",
+    "说好", "看清", "给出", "帮忙", "一下子", "今年", "去年", "前年", "这回", "这次", "那次",
+    "每个", "上个月", "下个月", "月底", "年底",
+    // A telephone call, not a blow: 打 alone is read as 殴打 (打不通, 打过来, 打电话推销).
+    "打不通", "打过来", "打过去", "打电话", "打来电话",
 ];
 
 /// Digits and numerals an amount or a count starts with (三个, 五万块, 一分钱, 好几万).
 const NUMERALS: &str = "0123456789零〇一二两三四五六七八九十百千万几";
-/// What may follow them in an amount: measure words and money. Not 年/月/天 (a period can be
+/// What may follow them in an amount: measure words and money (一辆 car, 一户 household). Not 年/月/天 (a period can be
 /// the matter: 三年), not 倍 (十倍 is the statute's word), not 审/包/方 (一审, 三包, 一方).
-const MEASURES: &str = "个岁块元分钱万千百十多来次件套间亩斤米周号";
+const MEASURES: &str = "个岁块元分钱万千百十多来次件套间亩斤米周号辆张台户头只";
 
 /// Whether `word` is an amount or a count (三个, 一岁, 五万块, 一分钱, 好几万): how much it
 /// was matters to the resident, but no article is found by it.
@@ -62,7 +69,8 @@ mod tests {
 
     #[test]
     fn amounts_are_told_from_statute_numbers() {
-        for w in ["三个", "一岁", "五万块", "一分钱", "好几万", "200元", "两次"] {
+        for w in ["三个", "一岁", "五万块", "一分钱", "好几万", "200元", "两次", "一辆", "一户"]
+        {
             assert!(super::is_amount(w), "{w}");
         }
         for w in ["十倍", "三年", "一审", "三包", "一方", "好几年", "工资", "一", "好几"]

@@ -29,12 +29,38 @@ pub struct PhraseInfo {
     pub topic_articles: Vec<(i64, i64)>,
 }
 
+/// A life situation told in pieces (a topic's `together`): a query holding a word of each
+/// group means it, as one of its words would.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Together {
+    pub groups: Vec<Vec<String>>,
+    /// The topic and its key articles (no terms: the words said are searched as they are).
+    pub info: PhraseInfo,
+}
+
+impl Together {
+    /// Whether `words` (what the query said, and the statute words it was read as) hold a word
+    /// of every group. A cue of one character is matched whole (打, not 打工); a longer one also
+    /// inside a longer word (摔断 in 摔断了).
+    fn said_in(&self, words: &[&str]) -> bool {
+        self.groups.iter().all(|group| {
+            group.iter().any(|cue| {
+                words.iter().any(|w| *w == cue || (cue.chars().count() >= 2 && w.contains(cue)))
+            })
+        })
+    }
+}
+
 /// The hall's vocabulary as query understanding needs it; the store implements it.
 pub trait Vocabulary {
     /// Everything known about exactly this phrase, if anything.
     fn phrase(&self, phrase: &str) -> Option<&PhraseInfo>;
     /// The best word for typed pinyin letters.
     fn pinyin_word(&self, letters: &str) -> Result<Option<String>>;
+    /// The situations recognised by words told apart.
+    fn together(&self) -> &[Together] {
+        &[]
+    }
 }
 
 /// One term to search: the word and its statutory alternatives.
@@ -55,6 +81,10 @@ pub struct Understood {
     pub topics: Vec<String>,
     /// Their key articles, in the order met.
     pub topic_articles: Vec<(i64, i64)>,
+    /// Key articles of topics the query tells in pieces (a topic's `together`), not already
+    /// among `topic_articles`: weighed with the best of, never ahead of it — a guess from two
+    /// words said apart is weaker than a word of the topic typed.
+    pub told_articles: Vec<(i64, i64)>,
     /// Neighbouring terms as typed, nothing dropped between them (保证责任 cut into 保证 and
     /// 责任): an article holding the whole run is what a statute keyword meant.
     pub runs: Vec<String>,
@@ -124,7 +154,40 @@ pub fn understand(pieces: &[&str], vocab: &dyn Vocabulary) -> Result<Understood>
     } else {
         out.dropped.extend(singles);
     }
+    out.add_situations_told_in_pieces(vocab);
     Ok(out)
+}
+
+impl Understood {
+    /// Topics whose `together` cues the query holds (老公 … 打 → 家庭暴力): shown as if a word
+    /// of the topic had been typed, their key articles weighed with the best of. Dropped words count (不管 in 儿子都不管我): they
+    /// are not searched, but they tell the situation.
+    fn add_situations_told_in_pieces(&mut self, vocab: &dyn Vocabulary) {
+        let together = vocab.together();
+        if together.is_empty() || self.terms.is_empty() {
+            return;
+        }
+        let said: Vec<String> = self
+            .terms
+            .iter()
+            .flat_map(|t| std::iter::once(&t.text).chain(&t.alternatives))
+            .chain(&self.dropped)
+            .cloned()
+            .collect();
+        let said: Vec<&str> = said.iter().map(String::as_str).collect();
+        for situation in together.iter().filter(|t| t.said_in(&said)) {
+            for t in &situation.info.topics {
+                if !self.topics.contains(t) {
+                    self.topics.push(t.clone());
+                }
+            }
+            for a in &situation.info.topic_articles {
+                if !self.topic_articles.contains(a) && !self.told_articles.contains(a) {
+                    self.told_articles.push(*a);
+                }
+            }
+        }
+    }
 }
 
 /// Longest known phrase first at each position; what no phrase covers goes to jieba.
@@ -141,6 +204,15 @@ fn cut_hanzi(
         let longest = MAX_PHRASE_CHARS.min(chars.len() - i);
         for len in (2..=longest).rev() {
             let phrase: String = chars[i..i + len].iter().collect();
+            // A filler of three or more characters is dropped whole where jieba would cut it
+            // (打不通 → 打 不通, and 打 alone reads as 殴打).
+            if len >= 3 && fillers::is_filler(&phrase) {
+                segment_rest(&mut rest, vocab, out, singles, &mut run);
+                out.dropped.push(phrase);
+                run.end(out);
+                i += len;
+                continue 'scan;
+            }
             if let Some(info) = vocab.phrase(&phrase) {
                 segment_rest(&mut rest, vocab, out, singles, &mut run);
                 out.add_term(&phrase, Some(info));
@@ -221,6 +293,51 @@ mod tests {
         }
     }
 
+    /// The fixed vocabulary with situations told in pieces.
+    struct Told(Fixed, Vec<Together>);
+    impl Vocabulary for Told {
+        fn phrase(&self, phrase: &str) -> Option<&PhraseInfo> {
+            self.0.phrase(phrase)
+        }
+        fn pinyin_word(&self, letters: &str) -> Result<Option<String>> {
+            self.0.pinyin_word(letters)
+        }
+        fn together(&self) -> &[Together] {
+            &self.1
+        }
+    }
+
+    #[test]
+    fn a_call_is_not_a_blow() {
+        let u = understand(&["老板电话也打不通"], &vocab()).unwrap();
+        assert!(!texts(&u).contains(&"打"), "{:?}", texts(&u));
+        assert!(u.dropped.contains(&"打不通".to_owned()), "{:?}", u.dropped);
+        assert!(texts(&understand(&["老公喝了酒就打我"], &vocab()).unwrap()).contains(&"打"));
+    }
+
+    #[test]
+    fn a_situation_told_in_pieces_opens_its_topic() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let situation = Together {
+            groups: vec![words(&["老公", "配偶"]), words(&["打", "殴打"])],
+            info: PhraseInfo {
+                topics: vec!["domestic-violence".into()],
+                topic_articles: vec![(7, 23)],
+                ..Default::default()
+            },
+        };
+        let v = Told(vocab(), vec![situation]);
+        let u = understand(&["老公喝了酒就打我"], &v).unwrap();
+        assert_eq!(u.topics, ["domestic-violence"]);
+        assert_eq!(u.told_articles, [(7, 23)]);
+        assert!(u.topic_articles.is_empty());
+        // The cue words are not searched for it: the terms are what was said.
+        assert!(!texts(&u).contains(&"殴打"), "{:?}", texts(&u));
+        // One group alone is not the situation, and 打 inside 打工 is not a blow.
+        assert!(understand(&["老公出去打工了"], &v).unwrap().topics.is_empty());
+        assert!(understand(&["老公喝了酒"], &v).unwrap().topics.is_empty());
+    }
+
     fn vocab() -> Fixed {
         let mut m = HashMap::new();
         let terms = |t: &[&str]| PhraseInfo {
@@ -239,6 +356,7 @@ mod tests {
         );
         m.insert("劳动合同法".into(), PhraseInfo::default());
         m.insert("赔".into(), terms(&["赔偿"]));
+        m.insert("打".into(), terms(&["殴打"]));
         Fixed(m)
     }
 
