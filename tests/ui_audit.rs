@@ -9,7 +9,8 @@
 //! - **targets**: every button ≥ 20 mm on each side on the 21.5″ panel (0.248 mm/px: 81 px), in
 //!   长辈模式 too (its 60 dp-equivalent floor is 38 px there; 20 mm is the stricter);
 //! - **on screen**: no button is cut by the window's edge (a row of chips wider than the
-//!   screen), unless a list scrolls it there;
+//!   screen) or overlaps another (a page's row running under the nav bar), unless a list
+//!   scrolls it there;
 //! - **clipping**: no text's glyphs run on past the bottom or right edge of its box (a box too
 //!   small for its words: the words are cut or spill over what is next to them);
 //! - **lone characters**: no wrapped sentence ends in a line of one character and its full stop
@@ -231,15 +232,26 @@ fn audit(window: &AppWindow, f: &Frame, tally: &mut Tally, variant: &str) {
             .collect::<Vec<_>>()
     };
     // What clips its content: lists, and the map's canvas (a name at its edge is cut there).
-    let mut viewports: Vec<Rect> = all(None, Some("Flickable")).iter().map(Rect::of).collect();
-    viewports.extend(
+    let mut clipping = all(None, Some("Flickable"));
+    clipping.extend(
         ElementQuery::from_root(window)
             .match_descendants()
             .match_predicate(|e| e.id().is_some_and(|id| id.ends_with("::canvas")))
-            .find_all()
-            .iter()
-            .map(Rect::of),
+            .find_all(),
     );
+    let viewports: Vec<Rect> = clipping.iter().map(Rect::of).collect();
+    // Buttons inside them, wherever their box lies: one outside is clipped away (a map point
+    // beyond the canvas's edge), neither drawn nor tappable.
+    let clipped: std::collections::HashSet<(i32, i32, i32, i32, String)> = clipping
+        .iter()
+        .flat_map(|v| {
+            v.query_descendants().match_accessible_role(AccessibleRole::Button).find_all()
+        })
+        .map(|b| {
+            let r = Rect::of(&b);
+            (r.x, r.y, r.w, r.h, b.accessible_label().unwrap_or_default().to_string())
+        })
+        .collect();
     // 下面还有 fades the last row of a list on purpose.
     let cues: Vec<Rect> = all(None, Some("MoreBelow")).iter().map(Rect::of).collect();
     let buttons = all(Some(AccessibleRole::Button), None);
@@ -275,6 +287,22 @@ fn audit(window: &AppWindow, f: &Frame, tally: &mut Tally, variant: &str) {
                 "{variant}: button {label:?} is {:.0}×{:.0} px (≥ {min_target:.0} px)",
                 s.width, s.height
             ));
+        }
+    }
+    // Two buttons over each other (a page's row running under the nav bar): one hides the
+    // other's edge, and a tap may land on the wrong one. A list's rows scroll under its edge.
+    let shown: Vec<(Rect, String)> = buttons
+        .iter()
+        .filter(|b| b.computed_opacity() > 0.0 && b.size().width > 0.0 && b.size().height > 0.0)
+        .map(|b| (Rect::of(b), b.accessible_label().unwrap_or_default().to_string()))
+        .filter(|(r, l)| !clipped.contains(&(r.x, r.y, r.w, r.h, l.clone())))
+        .filter(|(r, _)| r.overlaps(&screen) && !viewports.iter().any(|v| r.overlaps(v)))
+        .collect();
+    for (i, (a, la)) in shown.iter().enumerate() {
+        for (b, lb) in &shown[i + 1..] {
+            if a.overlaps(b) && !a.inside(b) && !b.inside(a) {
+                tally.findings.push(format!("{variant}: buttons {la:?} and {lb:?} overlap"));
+            }
         }
     }
     for t in all(None, Some("Text")) {
