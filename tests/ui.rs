@@ -121,11 +121,12 @@ fn resident_journeys() {
     // 长辈模式 enlarges the chips: the row holds fewer, and none runs off the screen's edge.
     let chips = |s: &Search| s.get_candidates().iter().map(|c| c.to_string()).collect::<Vec<_>>();
     let right_edges = |words: &[String]| {
-        words
+        let chips: Vec<_> = words
             .iter()
             .flat_map(|word| ElementHandle::find_by_accessible_label(w, word).collect::<Vec<_>>())
-            .map(|chip| chip.absolute_position().x + chip.size().width)
-            .fold(0.0f32, f32::max)
+            .collect();
+        assert!(chips.len() >= words.len(), "chips of {words:?} not found on screen");
+        chips.iter().map(|c| c.absolute_position().x + c.size().width).fold(0.0f32, f32::max)
     };
     assert!(right_edges(&cands) <= 1080.0, "{cands:?} run off the screen");
     tap(w, "长辈模式");

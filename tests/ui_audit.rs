@@ -267,7 +267,12 @@ fn audit(window: &AppWindow, f: &Frame, tally: &mut Tally, variant: &str) {
         // A button the window's edge cuts (a row of chips wider than the screen): a resident
         // reads half its word and may not reach it. A list's rows scroll out on purpose.
         let r = Rect::of(b);
-        if r.overlaps(&screen) && !r.inside(&screen) && !viewports.iter().any(|v| r.overlaps(v)) {
+        let label = b.accessible_label().unwrap_or_default().to_string();
+        if r.overlaps(&screen)
+            && !r.inside(&screen)
+            && !viewports.iter().any(|v| r.overlaps(v))
+            && !clipped.contains(&(r.x, r.y, r.w, r.h, label))
+        {
             let label = b.accessible_label().unwrap_or_default();
             tally.findings.push(format!(
                 "{variant}: button {label:?} at x {}..{}, y {}..{} runs off the {}×{} screen",

@@ -28,7 +28,7 @@ const FILLERS: &[&str] = &[
     // Words that carry a story along and name nothing an article is found by (就是, 还有,
     // 肯定, 那边), and its when, said loosely (去年, 这回, 月底; a period stays: 三年).
     "就是", "还有", "不要", "算不算", "不能不", "那边", "这边", "回去", "过来", "过去", "肯定",
-    "说好", "看清", "给出", "帮忙", "一下子", "今年", "去年", "前年", "这回", "这次", "那次",
+    "说好", "看清", "给出", "帮忙", "今年", "去年", "前年", "这回", "这次", "那次",
     "每个", "上个月", "下个月", "月底", "年底",
     // A telephone call, not a blow: 打 alone is read as 殴打 (打不通, 打过来, 打电话推销).
     "打不通", "打过来", "打过去", "打电话", "打来电话",

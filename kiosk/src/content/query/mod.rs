@@ -39,13 +39,19 @@ pub struct Together {
 }
 
 impl Together {
-    /// Whether `words` (what the query said, and the statute words it was read as) hold a word
-    /// of every group. A cue of one character is matched whole (打, not 打工); a longer one also
-    /// inside a longer word (摔断 in 摔断了).
-    fn said_in(&self, words: &[&str]) -> bool {
+    /// Whether the query holds a word of every group. A cue of one character must be a whole
+    /// word of it (打, not the 打 of 打工) or a statute word it was read as; a longer cue may
+    /// also stand anywhere in the typed text (不给 in 老板不给工资, which jieba cuts into 不 给).
+    /// Statute words are compared whole: 出卖人, read from 开发商, does not hold the cue 出卖.
+    fn said_in(&self, typed: &str, words: &[&str], statute: &[&str]) -> bool {
         self.groups.iter().all(|group| {
             group.iter().any(|cue| {
-                words.iter().any(|w| *w == cue || (cue.chars().count() >= 2 && w.contains(cue)))
+                statute.contains(&cue.as_str())
+                    || if cue.chars().count() >= 2 {
+                        typed.contains(cue.as_str())
+                    } else {
+                        words.contains(&cue.as_str())
+                    }
             })
         })
     }
@@ -154,7 +160,7 @@ pub fn understand(pieces: &[&str], vocab: &dyn Vocabulary) -> Result<Understood>
     } else {
         out.dropped.extend(singles);
     }
-    out.add_situations_told_in_pieces(vocab);
+    out.add_situations_told_in_pieces(&pieces.concat(), vocab);
     Ok(out)
 }
 
@@ -162,20 +168,20 @@ impl Understood {
     /// Topics whose `together` cues the query holds (老公 … 打 → 家庭暴力): shown as if a word
     /// of the topic had been typed, their key articles weighed with the best of. Dropped words count (不管 in 儿子都不管我): they
     /// are not searched, but they tell the situation.
-    fn add_situations_told_in_pieces(&mut self, vocab: &dyn Vocabulary) {
+    fn add_situations_told_in_pieces(&mut self, typed: &str, vocab: &dyn Vocabulary) {
         let together = vocab.together();
         if together.is_empty() || self.terms.is_empty() {
             return;
         }
-        let said: Vec<String> = self
+        let words: Vec<&str> = self
             .terms
             .iter()
-            .flat_map(|t| std::iter::once(&t.text).chain(&t.alternatives))
-            .chain(&self.dropped)
-            .cloned()
+            .map(|t| t.text.as_str())
+            .chain(self.dropped.iter().map(String::as_str))
             .collect();
-        let said: Vec<&str> = said.iter().map(String::as_str).collect();
-        for situation in together.iter().filter(|t| t.said_in(&said)) {
+        let statute: Vec<&str> =
+            self.terms.iter().flat_map(|t| &t.alternatives).map(String::as_str).collect();
+        for situation in together.iter().filter(|t| t.said_in(typed, &words, &statute)) {
             for t in &situation.info.topics {
                 if !self.topics.contains(t) {
                     self.topics.push(t.clone());
@@ -204,19 +210,23 @@ fn cut_hanzi(
         let longest = MAX_PHRASE_CHARS.min(chars.len() - i);
         for len in (2..=longest).rev() {
             let phrase: String = chars[i..i + len].iter().collect();
-            // A filler of three or more characters is dropped whole where jieba would cut it
-            // (打不通 → 打 不通, and 打 alone reads as 殴打).
-            if len >= 3 && fillers::is_filler(&phrase) {
-                segment_rest(&mut rest, vocab, out, singles, &mut run);
-                out.dropped.push(phrase);
-                run.end(out);
-                i += len;
-                continue 'scan;
-            }
             if let Some(info) = vocab.phrase(&phrase) {
                 segment_rest(&mut rest, vocab, out, singles, &mut run);
                 out.add_term(&phrase, Some(info));
                 run.push(&phrase);
+                i += len;
+                continue 'scan;
+            }
+            // A filler of three or more characters is dropped whole where jieba would cut it
+            // (打不通 → 打 不通, and 打 alone reads as 殴打) — unless a known phrase starts
+            // inside it and runs on (是不是亲生的: 不是亲生的; 电话诈骗 in 打电话诈骗).
+            if len >= 3
+                && fillers::is_filler(&phrase)
+                && !phrase_starts_inside(chars, i, len, vocab)
+            {
+                segment_rest(&mut rest, vocab, out, singles, &mut run);
+                out.dropped.push(phrase);
+                run.end(out);
                 i += len;
                 continue 'scan;
             }
@@ -226,6 +236,17 @@ fn cut_hanzi(
     }
     segment_rest(&mut rest, vocab, out, singles, &mut run);
     run.end(out);
+}
+
+/// Whether a vocabulary phrase starts inside `chars[at..at + len]` (not at `at`) and runs past
+/// its end.
+fn phrase_starts_inside(chars: &[char], at: usize, len: usize, vocab: &dyn Vocabulary) -> bool {
+    (at + 1..at + len).any(|j| {
+        (at + len - j + 1..=MAX_PHRASE_CHARS.min(chars.len() - j)).any(|l| {
+            let phrase: String = chars[j..j + l].iter().collect();
+            vocab.phrase(&phrase).is_some()
+        })
+    })
 }
 
 /// Terms met one after another with nothing dropped between them.
@@ -313,6 +334,11 @@ mod tests {
         assert!(!texts(&u).contains(&"打"), "{:?}", texts(&u));
         assert!(u.dropped.contains(&"打不通".to_owned()), "{:?}", u.dropped);
         assert!(texts(&understand(&["老公喝了酒就打我"], &vocab()).unwrap()).contains(&"打"));
+        // A phrase the vocabulary knows that starts inside a filler keeps its words.
+        assert!(
+            texts(&understand(&["孩子是不是亲生的"], &vocab()).unwrap()).contains(&"不是亲生的")
+        );
+        assert!(texts(&understand(&["有人打电话诈骗"], &vocab()).unwrap()).contains(&"电话诈骗"));
     }
 
     #[test]
@@ -336,6 +362,19 @@ mod tests {
         // One group alone is not the situation, and 打 inside 打工 is not a blow.
         assert!(understand(&["老公出去打工了"], &v).unwrap().topics.is_empty());
         assert!(understand(&["老公喝了酒"], &v).unwrap().topics.is_empty());
+        // A longer cue is found in the typed text, where jieba cut it (不给 → 不 给); a statute
+        // word a resident's word was read as is compared whole (出卖人 does not hold 出卖).
+        let wages = Together {
+            groups: vec![words(&["工资"]), words(&["不给", "拖欠"])],
+            info: PhraseInfo { topics: vec!["unpaid-wages".into()], ..Default::default() },
+        };
+        let sold = Together {
+            groups: vec![words(&["身份证"]), words(&["出卖", "泄露"])],
+            info: PhraseInfo { topics: vec!["personal-info".into()], ..Default::default() },
+        };
+        let v = Told(vocab(), vec![wages, sold]);
+        assert_eq!(understand(&["老板不给工资"], &v).unwrap().topics, ["unpaid-wages"]);
+        assert!(understand(&["开发商要我身份证复印件"], &v).unwrap().topics.is_empty());
     }
 
     fn vocab() -> Fixed {
@@ -357,6 +396,9 @@ mod tests {
         m.insert("劳动合同法".into(), PhraseInfo::default());
         m.insert("赔".into(), terms(&["赔偿"]));
         m.insert("打".into(), terms(&["殴打"]));
+        m.insert("不是亲生的".into(), terms(&["亲子关系"]));
+        m.insert("电话诈骗".into(), terms(&["电信网络诈骗"]));
+        m.insert("开发商".into(), terms(&["出卖人"]));
         Fixed(m)
     }
 
