@@ -264,26 +264,6 @@ fn audit(window: &AppWindow, f: &Frame, tally: &mut Tally, variant: &str) {
             continue;
         }
         tally.buttons += 1;
-        // A button the window's edge cuts (a row of chips wider than the screen): a resident
-        // reads half its word and may not reach it. A list's rows scroll out on purpose.
-        let r = Rect::of(b);
-        let label = b.accessible_label().unwrap_or_default().to_string();
-        if r.overlaps(&screen)
-            && !r.inside(&screen)
-            && !viewports.iter().any(|v| r.overlaps(v))
-            && !clipped.contains(&(r.x, r.y, r.w, r.h, label))
-        {
-            let label = b.accessible_label().unwrap_or_default();
-            tally.findings.push(format!(
-                "{variant}: button {label:?} at x {}..{}, y {}..{} runs off the {}×{} screen",
-                r.x,
-                r.x + r.w,
-                r.y,
-                r.y + r.h,
-                f.w,
-                f.h
-            ));
-        }
         let side = s.width.min(s.height);
         tally.min_target = tally.min_target.min(side);
         if side + 0.5 < min_target {
@@ -294,8 +274,8 @@ fn audit(window: &AppWindow, f: &Frame, tally: &mut Tally, variant: &str) {
             ));
         }
     }
-    // Two buttons over each other (a page's row running under the nav bar): one hides the
-    // other's edge, and a tap may land on the wrong one. A list's rows scroll under its edge.
+    // Buttons on the page itself: shown, on screen, not in a list or the map (their rows
+    // scroll out and under the edge on purpose, or are clipped away).
     let shown: Vec<(Rect, String)> = buttons
         .iter()
         .filter(|b| b.computed_opacity() > 0.0 && b.size().width > 0.0 && b.size().height > 0.0)
@@ -303,6 +283,21 @@ fn audit(window: &AppWindow, f: &Frame, tally: &mut Tally, variant: &str) {
         .filter(|(r, l)| !clipped.contains(&(r.x, r.y, r.w, r.h, l.clone())))
         .filter(|(r, _)| r.overlaps(&screen) && !viewports.iter().any(|v| r.overlaps(v)))
         .collect();
+    // A button the window's edge cuts (a row of chips wider than the screen): a resident reads
+    // half its word and may not reach it.
+    for (r, label) in shown.iter().filter(|(r, _)| !r.inside(&screen)) {
+        tally.findings.push(format!(
+            "{variant}: button {label:?} at x {}..{}, y {}..{} runs off the {}×{} screen",
+            r.x,
+            r.x + r.w,
+            r.y,
+            r.y + r.h,
+            f.w,
+            f.h
+        ));
+    }
+    // Two buttons over each other (a page's row running under the nav bar): one hides the
+    // other's edge, and a tap may land on the wrong one.
     for (i, (a, la)) in shown.iter().enumerate() {
         for (b, lb) in &shown[i + 1..] {
             if a.overlaps(b) && !a.inside(b) && !b.inside(a) {

@@ -48,6 +48,7 @@ pub struct Vocab {
 
 impl Vocab {
     pub fn load(conn: &Connection) -> Result<Vocab> {
+        // In key order: situations are met in the order of their topic ids.
         let mut st = conn.prepare("SELECT phrase, info FROM vocab ORDER BY phrase")?;
         let mut vocab = Vocab::default();
         let mut rows = st.query([])?;
@@ -69,7 +70,6 @@ impl Vocab {
                 vocab.together.push(Together { groups: row.together, info });
             }
         }
-        // In key order: situations are met in the order of their topic ids.
         Ok(vocab)
     }
 

@@ -36,8 +36,9 @@ const FILLERS: &[&str] = &[
 
 /// Digits and numerals an amount or a count starts with (三个, 五万块, 一分钱, 好几万).
 const NUMERALS: &str = "0123456789零〇一二两三四五六七八九十百千万几";
-/// What may follow them in an amount: measure words and money (一辆 car, 一户 household). Not 年/月/天 (a period can be
-/// the matter: 三年), not 倍 (十倍 is the statute's word), not 审/包/方 (一审, 三包, 一方).
+/// What may follow them in an amount: measure words and money (一辆 car, 一户 household). Not
+/// 年/月/天 (a period can be the matter: 三年), not 倍 (十倍 is the statute's word), not 审/包/方
+/// (一审, 三包, 一方).
 const MEASURES: &str = "个岁块元分钱万千百十多来次件套间亩斤米周号辆张台户头只";
 
 /// Whether `word` is an amount or a count (三个, 一岁, 五万块, 一分钱, 好几万): how much it

@@ -166,8 +166,8 @@ pub fn understand(pieces: &[&str], vocab: &dyn Vocabulary) -> Result<Understood>
 
 impl Understood {
     /// Topics whose `together` cues the query holds (老公 … 打 → 家庭暴力): shown as if a word
-    /// of the topic had been typed, their key articles weighed with the best of. Dropped words count (不管 in 儿子都不管我): they
-    /// are not searched, but they tell the situation.
+    /// of the topic had been typed, their key articles weighed with the best of. Dropped words
+    /// count (不管 in 儿子都不管我): they are not searched, but they tell the situation.
     fn add_situations_told_in_pieces(&mut self, typed: &str, vocab: &dyn Vocabulary) {
         let together = vocab.together();
         if together.is_empty() || self.terms.is_empty() {

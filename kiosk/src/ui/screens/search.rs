@@ -224,17 +224,23 @@ impl SearchScreen {
         self.present(k.window());
     }
 
+    /// The candidate chips that fit the row whole: the written characters' while writing,
+    /// else the pinyin's.
+    fn present_candidates(&self, window: &AppWindow, s: &State) {
+        let writing = !s.strokes.is_empty() || !s.written.is_empty();
+        let words = if writing { &s.written } else { &s.candidates };
+        let room = window.global::<Search>().get_candidate_room();
+        let scale = window.global::<Metrics>().get_scale();
+        self.candidates.set(strings(&words[..chips_that_fit(words, room, scale)]));
+    }
+
     /// Writes the state into the page.
     fn present(&self, window: &AppWindow) {
         let s = self.state.borrow();
         let search = window.global::<Search>();
         search.set_committed(s.input.shown().into());
         search.set_pinyin(s.input.pinyin.as_str().into());
-        let writing = !s.strokes.is_empty() || !s.written.is_empty();
-        let words = if writing { &s.written } else { &s.candidates };
-        let room = search.get_candidate_room();
-        let scale = window.global::<Metrics>().get_scale();
-        self.candidates.set(strings(&words[..chips_that_fit(words, room, scale)]));
+        self.present_candidates(window, &s);
         let mut previous_doc = None;
         // Shown in rank order; a law's consecutive hits share one heading (`law_start`), and a
         // law that ranks again further down is headed again. Not one group per law: gathering
@@ -337,8 +343,9 @@ impl ScreenType for SearchScreen {
 }
 
 impl Screen for SearchScreen {
+    // Only the chips: the hits and their scroll position stay as they are.
     fn sizes_changed(&self, k: &dyn Kiosk) {
-        self.present(k.window());
+        self.present_candidates(k.window(), &self.state.borrow());
     }
 
     fn reset(&self, k: &dyn Kiosk) {
