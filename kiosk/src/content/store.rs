@@ -131,7 +131,10 @@ CREATE TEMP VIEW blocks AS SELECT coalesce(b.fts, ((SELECT base FROM temp.laws l
 const INDEX_SCHEMA: &str = r#"
 -- Article rowids sort by priority group, so "core laws in force first" is a rowid range.
 CREATE VIRTUAL TABLE article_bi USING fts5(t, content='', contentless_delete=1, tokenize='ascii', detail='full');
-CREATE VIRTUAL TABLE article_uni USING fts5(t, content='', contentless_delete=1, tokenize='ascii', detail='none');
+-- Single hanzi: only whether an article holds them. No column sizes (columnsize=0): bm25 has no
+-- term counts to weigh under detail='none' and ranks every row alike, so the sizes were 1.1 MB
+-- of nothing. That rules out contentless_delete, so rows are deleted with their tokens.
+CREATE VIRTUAL TABLE article_uni USING fts5(t, content='', columnsize=0, tokenize='ascii', detail='none');
 CREATE VIRTUAL TABLE title_fts USING fts5(bi, uni, content='', contentless_delete=1, tokenize='ascii');
 CREATE TABLE lexicon(word TEXT PRIMARY KEY, full TEXT NOT NULL, initials TEXT NOT NULL, weight INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX lexicon_full ON lexicon(full);
@@ -149,7 +152,8 @@ const DROP_INDEXES: &str = "DROP TABLE IF EXISTS article_bi; DROP TABLE IF EXIST
 /// 1: before the vocabulary table (no `schema_version` key). 2: vocabulary, jieba pinyin words.
 /// 3: blocks a rowid table keyed by the ranking rowid (`laws.base`), no separate `fts` column.
 /// 4: the vocabulary also holds situations told in pieces (topics' `together`).
-pub const SCHEMA_VERSION: u32 = 4;
+/// 5: the single-hanzi index keeps no column sizes.
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// What the store serves: its content version and deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -907,14 +911,17 @@ const POSTERS_SCHEMA: &str =
 fn remove_doc(tx: &rusqlite::Transaction, doc: i64) -> Result<()> {
     {
         let mut st =
-            tx.prepare(&format!("SELECT id FROM blocks WHERE {DOC_RANGE} AND kind > 0"))?;
-        let rowids: Vec<i64> =
-            st.query_map([doc], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            tx.prepare(&format!("SELECT id, text FROM blocks WHERE {DOC_RANGE} AND kind > 0"))?;
+        let rows: Vec<(i64, String)> =
+            st.query_map([doc], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         let mut del_bi = tx.prepare_cached("DELETE FROM article_bi WHERE rowid = ?1")?;
-        let mut del_uni = tx.prepare_cached("DELETE FROM article_uni WHERE rowid = ?1")?;
-        for id in rowids {
+        // A contentless table without contentless_delete forgets a row by its tokens.
+        let mut del_uni = tx.prepare_cached(
+            "INSERT INTO article_uni(article_uni, rowid, t) VALUES ('delete', ?1, ?2)",
+        )?;
+        for (id, text) in rows {
             del_bi.execute([id])?;
-            del_uni.execute([id])?;
+            del_uni.execute(params![id, index_tokens(&text).1])?;
         }
     }
     tx.execute("DELETE FROM title_fts WHERE rowid = ?1", [doc])?;
@@ -1029,6 +1036,55 @@ mod tests {
         for row in rows {
             let (doc, status, core, level, base) = row.unwrap();
             assert_eq!(base, law_base(status, core, &level, doc), "{status:?} {core} {level}");
+        }
+    }
+
+    /// The single-hanzi index keeps no column sizes, so a law is forgotten by its tokens: after
+    /// removing it, none of its characters leads back to its rows.
+    #[test]
+    fn a_removed_law_leaves_no_rows_in_the_indexes() {
+        let conn = Connection::open_in_memory().unwrap();
+        for schema in [SCHEMA, BLOCKS_SCHEMA, INDEX_SCHEMA] {
+            conn.execute_batch(schema).unwrap();
+        }
+        let law = |title: &str, text: &str| LawDoc {
+            id: title.to_owned(),
+            title: title.to_owned(),
+            short_name: title.to_owned(),
+            category: "法律".to_owned(),
+            level: "法律".to_owned(),
+            status: Status::InForce,
+            publish_date: None,
+            effective_date: None,
+            history: Vec::new(),
+            core: true,
+            source: Default::default(),
+            blocks: vec![
+                Block::Heading { level: 1, text: "第一章 总则".to_owned() },
+                Block::Article { label: "第一条".to_owned(), number: 1, text: text.to_owned() },
+            ],
+        };
+        let mut conn = conn;
+        let tx = conn.transaction().unwrap();
+        insert_doc(&tx, 1, "a", &law("鲲鹏法", "鲲鹏 调解协议 ABC")).unwrap();
+        insert_doc(&tx, 2, "b", &law("调解法", "调解协议")).unwrap();
+        remove_doc(&tx, 1).unwrap();
+        tx.commit().unwrap();
+        let count = |table: &str, token: &str| -> i64 {
+            conn.query_row(
+                &format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"),
+                [format!("\"{token}\"")],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        for c in ["鲲", "鹏"] {
+            assert_eq!(count("article_uni", c), 0, "{c} still indexed");
+        }
+        assert_eq!(count("article_bi", "鲲鹏"), 0);
+        // The law that stays is still found by each of its characters.
+        for c in ["调", "解", "协", "议"] {
+            assert_eq!(count("article_uni", c), 1, "{c}");
         }
     }
 
