@@ -912,8 +912,9 @@ fn remove_doc(tx: &rusqlite::Transaction, doc: i64) -> Result<()> {
     {
         let mut st =
             tx.prepare(&format!("SELECT id, text FROM blocks WHERE {DOC_RANGE} AND kind > 0"))?;
-        let rows: Vec<(i64, String)> =
-            st.query_map([doc], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows: Vec<(i64, String)> = st
+            .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut del_bi = tx.prepare_cached("DELETE FROM article_bi WHERE rowid = ?1")?;
         // A contentless table without contentless_delete forgets a row by its tokens.
         let mut del_uni = tx.prepare_cached(
