@@ -35,8 +35,8 @@ use rusqlite::{params, Connection};
 
 use super::law::{Status, STATUS_ORDER_SQL};
 use super::query::{segment, Understood};
-use super::ranking::{doc_of, group_range, DOC_SHIFT, GROUP_COUNT, GROUP_SHIFT};
-use super::store::article_block;
+use super::ranking::{doc_of, group_range, GROUP_COUNT, GROUP_SHIFT};
+use super::store::{article_block, DOC_RANGE};
 use super::tokenize::{term_query_with, TermQuery};
 
 /// Which tier a hit came from.
@@ -591,14 +591,10 @@ fn by_relevance(conn: &Connection, rowids: Vec<i64>, queries: &[TermQuery]) -> R
         e.0 = e.0.min(*r);
         e.1 += 1;
     }
-    let laws: Vec<i64> = uses
-        .iter()
-        .filter(|(_, (_, n))| *n >= INTRODUCED_FROM_USES)
-        .map(|(_, (r, _))| *r & !BLOCK_MASK)
-        .collect();
-    let headed = headed_by_terms(conn, &laws, &rowids, queries)?;
     let introduces: HashSet<i64> =
         uses.into_values().filter(|(_, n)| *n >= INTRODUCED_FROM_USES).map(|(r, _)| r).collect();
+    let laws: Vec<i64> = introduces.iter().map(|r| doc_of(*r)).collect();
+    let headed = headed_by_terms(conn, &laws, &rowids, queries)?;
     let mut scored: Vec<(i64, f64, i64)> = texts_of(conn, &rowids)?
         .iter()
         .map(|(id, text)| {
@@ -613,10 +609,7 @@ fn by_relevance(conn: &Connection, rowids: Vec<i64>, queries: &[TermQuery]) -> R
     Ok(scored.into_iter().map(|(_, _, id)| id).collect())
 }
 
-/// The low bits of an article rowid: its place in the law (a law's blocks are one rowid range).
-const BLOCK_MASK: i64 = (1 << DOC_SHIFT) - 1;
-
-/// Of `rowids`, the articles of `laws` (rowid bases) that sit under a chapter or section whose
+/// Of `rowids`, the articles of `laws` (docs) that sit under a chapter or section whose
 /// heading holds one of the query's words. Only laws that use the terms in several articles are
 /// read: a chapter about a term is found where the term is used, and each law costs one scan of
 /// its rows.
@@ -636,12 +629,12 @@ fn headed_by_terms(
         .map(String::as_str)
         .filter(|t| t.chars().count() >= 2)
         .collect();
-    let mut st = conn.prepare_cached(
-        "SELECT id, level, text FROM blocks WHERE id BETWEEN ?1 AND ?1 + 65535 AND kind = 0 ORDER BY id",
-    )?;
-    for &base in laws {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT id, level, text FROM blocks WHERE {DOC_RANGE} AND kind = 0 ORDER BY id"
+    ))?;
+    for &doc in laws {
         let headings: Vec<(i64, i64, bool)> = st
-            .query_map([base], |r| {
+            .query_map([doc], |r| {
                 let text: String = r.get(2)?;
                 Ok((r.get(0)?, r.get(1)?, words.iter().any(|w| text.contains(w))))
             })?
@@ -649,8 +642,7 @@ fn headed_by_terms(
         if !headings.iter().any(|h| h.2) {
             continue;
         }
-        let mut articles: Vec<i64> =
-            rowids.iter().copied().filter(|r| *r & !BLOCK_MASK == base).collect();
+        let mut articles: Vec<i64> = rowids.iter().copied().filter(|r| doc_of(*r) == doc).collect();
         articles.sort_unstable();
         // Walk the law once: the headings enclosing a block are a stack by level.
         let mut stack: Vec<(i64, bool)> = Vec::new();

@@ -1044,7 +1044,7 @@ mod tests {
     /// removing it, none of its characters leads back to its rows.
     #[test]
     fn a_removed_law_leaves_no_rows_in_the_indexes() {
-        let conn = Connection::open_in_memory().unwrap();
+        let mut conn = Connection::open_in_memory().unwrap();
         for schema in [SCHEMA, BLOCKS_SCHEMA, INDEX_SCHEMA] {
             conn.execute_batch(schema).unwrap();
         }
@@ -1065,7 +1065,6 @@ mod tests {
                 Block::Article { label: "第一条".to_owned(), number: 1, text: text.to_owned() },
             ],
         };
-        let mut conn = conn;
         let tx = conn.transaction().unwrap();
         insert_doc(&tx, 1, "a", &law("鲲鹏法", "鲲鹏 调解协议 ABC")).unwrap();
         insert_doc(&tx, 2, "b", &law("调解法", "调解协议")).unwrap();
