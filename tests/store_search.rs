@@ -205,6 +205,18 @@ fn a_situation_told_in_pieces_opens_its_topic() {
 }
 
 #[test]
+fn the_law_that_governs_a_situation_answers_before_others_that_share_its_words() {
+    let s = store();
+    // 老公 动手 opens 家庭暴力 and names no article itself. 民法典's articles on spouses hold
+    // 老公's words too; 反家庭暴力法, where the situation's key articles come from, says where
+    // to turn (第十三条) and how to get a protection order (第二十三条), and leads.
+    let top = top_labels(&s, "老公 动手", 10);
+    for article in ["第十三条", "第二十三条"] {
+        assert!(top.contains(&("反家庭暴力法".into(), article.into())), "{article}: {top:?}");
+    }
+}
+
+#[test]
 fn pinyin_full_and_initials() {
     let s = store();
     assert_eq!(s.search("mfd", 5).unwrap().terms, vec!["民法典"]);
