@@ -202,6 +202,7 @@ fn a_situation_told_in_pieces_opens_its_topic() {
     // One of the two alone is not it; nor is 打 in a call that does not get through.
     assert!(s.search("老公出去打工了", 10).unwrap().topics.is_empty());
     assert!(s.search("老公的电话打不通", 10).unwrap().topics.is_empty());
+    assert!(s.search("老公打了电话给我", 10).unwrap().topics.is_empty());
 }
 
 #[test]

@@ -31,7 +31,7 @@ const FILLERS: &[&str] = &[
     "说好", "看清", "给出", "帮忙", "今年", "去年", "前年", "这回", "这次", "那次",
     "每个", "上个月", "下个月", "月底", "年底",
     // A telephone call, not a blow: 打 alone is read as 殴打 (打不通, 打过来, 打电话推销).
-    "打不通", "打过来", "打过去", "打电话", "打来电话",
+    "打不通", "打过来", "打过去", "打电话", "打来电话", "打个电话",
 ];
 
 /// Digits and numerals an amount or a count starts with (三个, 五万块, 一分钱, 好几万).

@@ -218,10 +218,11 @@ fn cut_hanzi(
                 continue 'scan;
             }
             // A filler of three or more characters is dropped whole where jieba would cut it
-            // (打不通 → 打 不通, and 打 alone reads as 殴打) — unless a known phrase starts
+            // (打不通 → 打 不通, and 打 alone reads as 殴打), also with an aspect particle
+            // after its verb (打了电话, 打过电话, 打了个电话) — unless a known phrase starts
             // inside it and runs on (是不是亲生的: 不是亲生的; 电话诈骗 in 打电话诈骗).
             if len >= 3
-                && fillers::is_filler(&phrase)
+                && (fillers::is_filler(&phrase) || is_filler_with_particle(&chars[i..i + len]))
                 && !phrase_starts_inside(chars, i, len, vocab)
             {
                 segment_rest(&mut rest, vocab, out, singles, &mut run);
@@ -236,6 +237,19 @@ fn cut_hanzi(
     }
     segment_rest(&mut rest, vocab, out, singles, &mut run);
     run.end(out);
+}
+
+/// Aspect particles that may follow a one-character verb without changing what the verb and
+/// its object mean: 打了电话 is 打电话.
+const ASPECT_PARTICLES: [char; 3] = ['了', '过', '着'];
+
+/// Whether `chars` is a filler of three or more characters with an aspect particle after its
+/// first character (打了电话 → 打电话, 打了个电话 → 打个电话).
+fn is_filler_with_particle(chars: &[char]) -> bool {
+    chars.len() >= 4 && ASPECT_PARTICLES.contains(&chars[1]) && {
+        let plain: String = chars[..1].iter().chain(&chars[2..]).collect();
+        fillers::is_filler(&plain)
+    }
 }
 
 /// Whether a vocabulary phrase starts inside `chars[at..at + len]` (not at `at`) and runs past
@@ -339,6 +353,13 @@ mod tests {
             texts(&understand(&["孩子是不是亲生的"], &vocab()).unwrap()).contains(&"不是亲生的")
         );
         assert!(texts(&understand(&["有人打电话诈骗"], &vocab()).unwrap()).contains(&"电话诈骗"));
+        // Nor is a call with an aspect particle after its verb.
+        for said in ["老公打了电话给我", "老公给我打了个电话", "他打过电话来"]
+        {
+            let u = understand(&[said], &vocab()).unwrap();
+            assert!(!texts(&u).iter().any(|t| t.contains('打')), "{said}: {:?}", texts(&u));
+        }
+        assert!(texts(&understand(&["老公打了我"], &vocab()).unwrap()).contains(&"打"));
     }
 
     #[test]
@@ -361,6 +382,7 @@ mod tests {
         assert!(!texts(&u).contains(&"殴打"), "{:?}", texts(&u));
         // One group alone is not the situation, and 打 inside 打工 is not a blow.
         assert!(understand(&["老公出去打工了"], &v).unwrap().topics.is_empty());
+        assert!(understand(&["老公打了电话给我"], &v).unwrap().topics.is_empty());
         assert!(understand(&["老公喝了酒"], &v).unwrap().topics.is_empty());
         // A longer cue is found in the typed text, where jieba cut it (不给 → 不 给); a statute
         // word a resident's word was read as is compared whole (出卖人 does not hold 出卖).
