@@ -89,6 +89,35 @@ fn one_law_edit_changes_one_file_and_reindexes_one_law() {
 
 /// Each way a bundle can be broken is refused with a clear word, and the store keeps serving
 /// what it served.
+/// `kiosk bundle build` with `SOURCE_DATE_EPOCH` set.
+fn build_at(epoch: &str, content: &Path, out: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(["bundle", "build", p(content), "-o", p(out), "--content-version", "v1"])
+        .env_remove("KIOSK_CONFIG")
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .output()
+        .expect("kiosk runs")
+}
+
+#[test]
+fn a_build_stamped_by_source_date_epoch_is_reproducible() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = support::repo().join("content");
+    let (b1, b2) = (tmp.path().join("b1"), tmp.path().join("b2"));
+    for out in [&b1, &b2] {
+        let built = build_at("1795132800", &content, out);
+        assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    }
+    assert_eq!(manifest(&b1).created_at, "2026-11-20T00:00:00Z");
+    let read = |b: &Path| std::fs::read(b.join("manifest.json")).unwrap();
+    assert_eq!(read(&b1), read(&b2), "the same sources and time give the same manifest");
+    // A malformed time is refused, naming the variable, and writes no bundle.
+    let refused = build_at("yesterday", &content, &tmp.path().join("b3"));
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("SOURCE_DATE_EPOCH"));
+    assert!(!tmp.path().join("b3").exists());
+}
+
 #[test]
 fn bad_bundles_are_refused_and_the_store_is_unchanged() {
     let tmp = tempfile::tempdir().unwrap();

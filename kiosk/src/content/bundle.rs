@@ -71,6 +71,7 @@ pub fn build(
     out: &Path,
     content_version: Option<&str>,
 ) -> Result<BuildReport> {
+    let now = build_time()?;
     let laws_dir = out.join("laws");
     std::fs::create_dir_all(&laws_dir)
         .with_context(|| format!("creating {}", laws_dir.display()))?;
@@ -118,7 +119,6 @@ pub fn build(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
-    let now = chrono::Utc::now();
     let digest = sha256_hex(files.iter().map(|f| f.sha256.as_str()).collect::<String>().as_bytes());
     let manifest = Manifest {
         format: FORMAT_VERSION,
@@ -141,6 +141,23 @@ pub fn build(
         }
     }
     Ok(BuildReport { manifest, written, reused })
+}
+
+/// When a bundle is stamped as built: `SOURCE_DATE_EPOCH` when set (the reproducible-builds
+/// convention, so that the same sources give the same manifest and pictures of the screens do
+/// not change with the day they were taken), else now.
+fn build_time() -> Result<chrono::DateTime<chrono::Utc>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+            .with_context(|| {
+                format!("SOURCE_DATE_EPOCH={v:?} is not a time in seconds since 1970")
+            }),
+        Err(_) => Ok(chrono::Utc::now()),
+    }
 }
 
 /// Writes a file so that a crash leaves either the old or the new bytes, never half of them.
