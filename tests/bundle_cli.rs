@@ -87,8 +87,6 @@ fn one_law_edit_changes_one_file_and_reindexes_one_law() {
         .contains("法律援助条例\t"));
 }
 
-/// Each way a bundle can be broken is refused with a clear word, and the store keeps serving
-/// what it served.
 /// `kiosk bundle build` with `SOURCE_DATE_EPOCH` set.
 fn build_at(epoch: &str, content: &Path, out: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_kiosk"))
@@ -118,6 +116,8 @@ fn a_build_stamped_by_source_date_epoch_is_reproducible() {
     assert!(!tmp.path().join("b3").exists());
 }
 
+/// Each way a bundle can be broken is refused with a clear word, and the store keeps serving
+/// what it served.
 #[test]
 fn bad_bundles_are_refused_and_the_store_is_unchanged() {
     let tmp = tempfile::tempdir().unwrap();
