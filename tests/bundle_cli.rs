@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use kiosk::content::bundle::{sha256_hex, Manifest};
 
-use support::cli::{kiosk, ok, p};
+use support::cli::{kiosk, kiosk_with_env, ok, p};
 
 /// A copy of content/ whose law texts can be edited.
 fn content_copy(dir: &Path) -> PathBuf {
@@ -89,12 +89,8 @@ fn one_law_edit_changes_one_file_and_reindexes_one_law() {
 
 /// `kiosk bundle build` with `SOURCE_DATE_EPOCH` set.
 fn build_at(epoch: &str, content: &Path, out: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kiosk"))
-        .args(["bundle", "build", p(content), "-o", p(out), "--content-version", "v1"])
-        .env_remove("KIOSK_CONFIG")
-        .env("SOURCE_DATE_EPOCH", epoch)
-        .output()
-        .expect("kiosk runs")
+    let args = ["bundle", "build", p(content), "-o", p(out), "--content-version", "v1"];
+    kiosk_with_env(&args, &[("SOURCE_DATE_EPOCH", epoch)])
 }
 
 #[test]

@@ -5,10 +5,16 @@ use std::process::{Command, Output};
 
 /// Runs `kiosk ARGS` (no `$KIOSK_CONFIG`, no backtraces in messages).
 pub fn kiosk(args: &[&str]) -> Output {
+    kiosk_with_env(args, &[])
+}
+
+/// Runs `kiosk ARGS` as [`kiosk`] does, with these environment variables set as well.
+pub fn kiosk_with_env(args: &[&str], vars: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kiosk"))
         .args(args)
         .env_remove("KIOSK_CONFIG")
         .env("RUST_BACKTRACE", "0")
+        .envs(vars.iter().copied())
         .output()
         .expect("kiosk runs")
 }
