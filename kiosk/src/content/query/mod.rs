@@ -55,6 +55,19 @@ impl Together {
             })
         })
     }
+
+    /// Where in the typed text the situation has been told: the byte offset of the earliest cue
+    /// of the group said last (a statute word counts where the term it was read from is typed).
+    fn told_at(&self, typed: &str, terms: &[QueryTerm]) -> usize {
+        let at = |cue: &str| {
+            typed.find(cue).or_else(|| {
+                let term = terms.iter().find(|t| t.alternatives.iter().any(|a| a == cue))?;
+                typed.find(term.text.as_str())
+            })
+        };
+        let group_at = |group: &Vec<String>| group.iter().filter_map(|c| at(c)).min();
+        self.groups.iter().filter_map(group_at).max().unwrap_or(usize::MAX)
+    }
 }
 
 /// The hall's vocabulary as query understanding needs it; the store implements it.
@@ -181,7 +194,11 @@ impl Understood {
             .collect();
         let statute: Vec<&str> =
             self.terms.iter().flat_map(|t| &t.alternatives).map(String::as_str).collect();
-        for situation in together.iter().filter(|t| t.said_in(typed, &words, &statute)) {
+        let mut told: Vec<&Together> =
+            together.iter().filter(|t| t.said_in(typed, &words, &statute)).collect();
+        // In the order the resident told them, not the order of the topics' ids.
+        told.sort_by_key(|t| t.told_at(typed, &self.terms));
+        for situation in told {
             for t in &situation.info.topics {
                 if !self.topics.contains(t) {
                     self.topics.push(t.clone());
@@ -397,6 +414,13 @@ mod tests {
         let v = Told(vocab(), vec![wages, sold]);
         assert_eq!(understand(&["老板不给工资"], &v).unwrap().topics, ["unpaid-wages"]);
         assert!(understand(&["开发商要我身份证复印件"], &v).unwrap().topics.is_empty());
+        // Two situations told in one question are listed in the order they were told.
+        for (said, order) in [
+            ("身份证被泄露了，老板还不给工资", ["personal-info", "unpaid-wages"]),
+            ("老板不给工资，身份证还被泄露了", ["unpaid-wages", "personal-info"]),
+        ] {
+            assert_eq!(understand(&[said], &v).unwrap().topics, order, "{said}");
+        }
     }
 
     fn vocab() -> Fixed {
