@@ -218,6 +218,16 @@ fn the_law_that_governs_a_situation_answers_before_others_that_share_its_words()
 }
 
 #[test]
+fn among_articles_that_print_a_statute_word_the_one_the_hall_points_to_ranks_high() {
+    let s = store();
+    // 试用期 is printed in some twenty articles of the core laws, 民法典's 试用买卖 among them.
+    // The everyday lexicon names 劳动合同法 第二十条 (the wage during probation) for 转正 and
+    // 试工; without that reference it ranks eleventh for the statute word itself.
+    let top = top_labels(&s, "试用期", 10);
+    assert!(top.contains(&("劳动合同法".into(), "第二十条".into())), "{top:?}");
+}
+
+#[test]
 fn pinyin_full_and_initials() {
     let s = store();
     assert_eq!(s.search("mfd", 5).unwrap().terms, vec!["民法典"]);

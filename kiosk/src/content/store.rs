@@ -371,13 +371,13 @@ impl Store {
             })
             .collect::<Result<_>>()?;
         let understood = query::Understood { terms, ..Default::default() };
-        search::search(&self.conn, understood, &HashMap::new(), limit)
+        search::search(&self.conn, understood, &Vocab::default(), limit)
     }
 
     /// Searches pieces already apart (the search screen keeps what the resident picked as a list).
     pub fn search_terms(&self, pieces: &[&str], limit: usize) -> Result<SearchResults> {
         let understood = query::understand(pieces, &VocabView { store: self })?;
-        search::search(&self.conn, understood, self.vocab().rowids(), limit)
+        search::search(&self.conn, understood, self.vocab(), limit)
     }
 
     /// Words from the corpus whose pinyin (full or initials) starts with `letters`.

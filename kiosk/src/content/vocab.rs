@@ -2,7 +2,7 @@
 //! means. Built at install from the hall content (everyday lexicon, topics) and the laws' names,
 //! read into memory on the first search (a few thousand short rows).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -43,6 +43,8 @@ const TOGETHER_KEY: &str = "\u{1}together:";
 pub struct Vocab {
     phrases: HashMap<String, PhraseInfo>,
     rowids: HashMap<(i64, i64), i64>,
+    /// The same rowids as a set: the articles the hall's content names.
+    cited: HashSet<i64>,
     together: Vec<Together>,
 }
 
@@ -70,6 +72,7 @@ impl Vocab {
                 vocab.together.push(Together { groups: row.together, info });
             }
         }
+        vocab.cited = vocab.rowids.values().copied().collect();
         Ok(vocab)
     }
 
@@ -85,6 +88,12 @@ impl Vocab {
     /// The rowids of named articles, (law doc, article number) → block rowid.
     pub fn rowids(&self) -> &HashMap<(i64, i64), i64> {
         &self.rowids
+    }
+
+    /// The block rowids of every article the everyday lexicon or a topic names: the articles
+    /// the hall's content points residents to.
+    pub fn cited(&self) -> &HashSet<i64> {
+        &self.cited
     }
 }
 
