@@ -38,6 +38,9 @@ fn one_law_edit_changes_one_file_and_reindexes_one_law() {
     let out = ok(&["bundle", "install", p(&b1), "--store", p(&data)]);
     assert!(out.contains("58 added, 0 removed, 0 unchanged"), "{out}");
     assert!(!ok(&["search", "鲲鹏", "--store", p(&data)]).contains("人民调解法"));
+    // What was understood is printed for a technician writing lexicon entries and topics.
+    let out = ok(&["search", "老公喝了酒就打我", "--store", p(&data)]);
+    assert!(out.lines().any(|l| l == "situations: domestic-violence"), "{out}");
 
     edit_core(&content, |l| {
         Some(l.replace(

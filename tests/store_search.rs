@@ -203,6 +203,9 @@ fn a_situation_told_in_pieces_opens_its_topic() {
     assert!(s.search("老公出去打工了", 10).unwrap().topics.is_empty());
     assert!(s.search("老公的电话打不通", 10).unwrap().topics.is_empty());
     assert!(s.search("老公打了电话给我", 10).unwrap().topics.is_empty());
+    // Calling the police is not a fight by itself (a theft, a fraud); a blow and the police are.
+    assert!(s.search("家里被偷了，已经报警了", 10).unwrap().topics.is_empty());
+    assert_eq!(s.search("被人打了，报警了", 10).unwrap().topics, ["fights"]);
 }
 
 #[test]

@@ -407,6 +407,7 @@ fn main() -> Result<()> {
             println!("terms: {}", results.terms.join(" "));
             println!("also: {}", results.also.join(" "));
             println!("dropped: {}", results.dropped.join(" "));
+            println!("situations: {}", results.topics.join(" "));
             for hit in results.hits {
                 let s = &hit.snippet;
                 println!(
