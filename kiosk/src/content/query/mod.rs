@@ -39,34 +39,30 @@ pub struct Together {
 }
 
 impl Together {
-    /// Whether the query holds a word of every group. A cue of one character must be a whole
-    /// word of it (打, not the 打 of 打工) or a statute word it was read as; a longer cue may
-    /// also stand anywhere in the typed text (不给 in 老板不给工资, which jieba cuts into 不 给).
-    /// Statute words are compared whole: 出卖人, read from 开发商, does not hold the cue 出卖.
-    fn said_in(&self, typed: &str, words: &[&str], statute: &[&str]) -> bool {
-        self.groups.iter().all(|group| {
-            group.iter().any(|cue| {
-                statute.contains(&cue.as_str())
-                    || if cue.chars().count() >= 2 {
-                        typed.contains(cue.as_str())
-                    } else {
-                        words.contains(&cue.as_str())
-                    }
-            })
-        })
-    }
-
-    /// Where in the typed text the situation has been told: the byte offset of the earliest cue
-    /// of the group said last (a statute word counts where the term it was read from is typed).
-    fn told_at(&self, typed: &str, terms: &[QueryTerm]) -> usize {
+    /// Where the query has told the situation, if it holds a word of every group: the byte
+    /// offset in the typed text of the earliest cue of the group said last, so situations can be
+    /// listed in the order told. A cue of one character must be a whole word of the query (打,
+    /// not the 打 of 打工) or a statute word it was read as; a longer cue may also stand anywhere
+    /// in the typed text (不给 in 老板不给工资, which jieba cuts into 不 给). Statute words are
+    /// compared whole (出卖人, read from 开发商, does not hold the cue 出卖) and count where the
+    /// term they were read from is typed.
+    fn told_at(&self, typed: &str, words: &[&str], terms: &[QueryTerm]) -> Option<usize> {
         let at = |cue: &str| {
-            typed.find(cue).or_else(|| {
-                let term = terms.iter().find(|t| t.alternatives.iter().any(|a| a == cue))?;
-                typed.find(term.text.as_str())
-            })
+            if let Some(t) = terms.iter().find(|t| t.alternatives.iter().any(|a| a == cue)) {
+                return Some(typed.find(t.text.as_str()).unwrap_or(typed.len()));
+            }
+            if cue.chars().count() >= 2 {
+                typed.find(cue)
+            } else {
+                words.contains(&cue).then(|| typed.find(cue).unwrap_or(typed.len()))
+            }
         };
-        let group_at = |group: &Vec<String>| group.iter().filter_map(|c| at(c)).min();
-        self.groups.iter().filter_map(group_at).max().unwrap_or(usize::MAX)
+        let mut told = None;
+        for group in &self.groups {
+            let first = group.iter().filter_map(|c| at(c)).min()?;
+            told = told.max(Some(first));
+        }
+        told
     }
 }
 
@@ -192,13 +188,13 @@ impl Understood {
             .map(|t| t.text.as_str())
             .chain(self.dropped.iter().map(String::as_str))
             .collect();
-        let statute: Vec<&str> =
-            self.terms.iter().flat_map(|t| &t.alternatives).map(String::as_str).collect();
-        let mut told: Vec<&Together> =
-            together.iter().filter(|t| t.said_in(typed, &words, &statute)).collect();
+        let mut told: Vec<(usize, &Together)> = together
+            .iter()
+            .filter_map(|t| Some((t.told_at(typed, &words, &self.terms)?, t)))
+            .collect();
         // In the order the resident told them, not the order of the topics' ids.
-        told.sort_by_key(|t| t.told_at(typed, &self.terms));
-        for situation in told {
+        told.sort_by_key(|(at, _)| *at);
+        for (_, situation) in told {
             for t in &situation.info.topics {
                 if !self.topics.contains(t) {
                     self.topics.push(t.clone());
