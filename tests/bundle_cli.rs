@@ -41,6 +41,8 @@ fn one_law_edit_changes_one_file_and_reindexes_one_law() {
     // What was understood is printed for a technician writing lexicon entries and topics.
     let out = ok(&["search", "老公喝了酒就打我", "--store", p(&data)]);
     assert!(out.lines().any(|l| l == "situations: domestic-violence"), "{out}");
+    let out = ok(&["search", "法律援助", "申请", "--store", p(&data)]);
+    assert!(out.lines().any(|l| l == "guides: legal-aid"), "{out}");
 
     edit_core(&content, |l| {
         Some(l.replace(

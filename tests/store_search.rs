@@ -231,6 +231,48 @@ fn among_articles_that_print_a_statute_word_the_one_the_hall_points_to_ranks_hig
 }
 
 #[test]
+fn an_article_the_hall_names_often_ranks_above_those_it_names_once() {
+    let s = store();
+    // 57 core articles print 劳动报酬. The lexicon and topics name 劳动合同法 第三十八条 (quitting
+    // over unpaid pay) three times; counted once like the rest, it ranked fourteenth.
+    let top = top_labels(&s, "劳动报酬", 10);
+    assert!(top.contains(&("劳动合同法".into(), "第三十八条".into())), "{top:?}");
+}
+
+#[test]
+fn a_query_that_spells_a_guides_name_opens_it_and_its_basis_leads() {
+    let s = store();
+    // 法律援助 and 申请 are printed together in some thirty articles of the core laws. The guide
+    // 法律援助申请 rests on 法律援助法 第三十八条 (where to apply) and 第四十三条 (decided within
+    // seven days), ninth and tenth before a guide's basis counted, and on 法律援助条例 第十七条
+    // (what to bring), which as a regulation came after every statute's article: 27th.
+    for query in ["法律援助 申请", "怎么申请法律援助"] {
+        let r = s.search(query, 10).unwrap();
+        assert_eq!(r.guides, ["legal-aid"], "{query}");
+        let top: Vec<(String, String)> =
+            r.hits.into_iter().map(|h| (h.short_name, h.label)).collect();
+        for (law, article) in [
+            ("法律援助法", "第三十八条"),
+            ("法律援助法", "第四十三条"),
+            ("法律援助条例", "第十七条"),
+        ] {
+            assert!(top.contains(&(law.into(), article.into())), "{query}: {top:?}");
+        }
+    }
+    // One word of its name does not open it.
+    assert!(s.search("申请", 10).unwrap().guides.is_empty());
+}
+
+#[test]
+fn land_taken_from_a_village_meets_the_land_law() {
+    let s = store();
+    // The 征收补偿 situation covers land as well as houses: a farmer asking what 征地 pays is
+    // answered by 土地管理法 第四十八条, not only by the regulation on urban houses.
+    let top = top_labels(&s, "村里征地给多少钱", 3);
+    assert!(top.contains(&("土地管理法".into(), "第四十八条".into())), "{top:?}");
+}
+
+#[test]
 fn pinyin_full_and_initials() {
     let s = store();
     assert_eq!(s.search("mfd", 5).unwrap().terms, vec!["民法典"]);
@@ -238,6 +280,10 @@ fn pinyin_full_and_initials() {
     let c = s.pinyin_candidates("gongshang", 10).unwrap();
     assert_eq!(c[0], "工伤", "{c:?}");
     assert_eq!(s.pinyin_candidates("lihun", 3).unwrap()[0], "离婚");
+    // ü is typed v, as in every input method: the keyboard has no ü.
+    assert_eq!(s.search("falv", 5).unwrap().terms, vec!["法律"]);
+    let c = s.pinyin_candidates("falvyuanzhu", 3).unwrap();
+    assert_eq!(c.first().map(String::as_str), Some("法律援助"), "{c:?}");
     // Candidates are words, not index bigrams: 办理婚姻 held 理婚.
     let c = s.pinyin_candidates("lihun", 20).unwrap();
     assert!(!c.contains(&"理婚".to_string()), "{c:?}");

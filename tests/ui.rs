@@ -16,7 +16,7 @@ use slint::{ComponentHandle, Model};
 use kiosk::app::config::Config;
 use kiosk::content::Store;
 use kiosk::ui::controller::Controller;
-use kiosk::ui::{AppWindow, Dates, Library, Nav, Page, Reader, Search, Session, Topics};
+use kiosk::ui::{AppWindow, Dates, Guides, Library, Nav, Page, Reader, Search, Session, Topics};
 
 fn page(window: &AppWindow) -> Page {
     window.global::<Nav>().get_page()
@@ -189,6 +189,21 @@ fn resident_journeys() {
     tap(w, "我遇到了：欠薪 →");
     assert_eq!(page(w), Page::Topic);
     assert_eq!(w.global::<Topics>().get_title(), "欠薪");
+    tap(w, "← 返回");
+    assert_eq!(page(w), Page::Search);
+
+    // A 办事指南 whose name the words picked spell opens its page: 法律援助, 申请 → 法律援助申请.
+    tap(w, "清空");
+    for (letters, word) in [("falvyuanzhu", "法律援助"), ("shenqing", "申请")] {
+        for k in letters.chars() {
+            tap(w, &k.to_string());
+        }
+        tap(w, word);
+    }
+    assert_eq!(search.get_guides().row_count(), 1);
+    tap(w, "办事指南：法律援助申请 →");
+    assert_eq!(page(w), Page::Guide);
+    assert_eq!(w.global::<Guides>().get_name(), "法律援助申请");
     tap(w, "← 返回");
     assert_eq!(page(w), Page::Search);
 

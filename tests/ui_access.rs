@@ -205,6 +205,10 @@ fn elder_mode_language_and_read_aloud() {
     let said = heard(&ctrl, &voice);
     let new = &said[before.min(said.len())..];
     assert!(new.iter().any(|l| l.starts_with("搜索结果")), "{new:?}");
+    // The situation button above the hits is read before them, as the page shows it.
+    let situation = new.iter().position(|l| l == "我遇到了：欠薪。").expect("situation read");
+    let first_hit = new.iter().position(|l| l.starts_with('第')).expect("a hit read");
+    assert!(situation < first_hit, "{new:?}");
     assert!(!new.iter().any(|l| l.contains("qianxin")), "said the pinyin typed: {new:?}");
     assert!(!new.iter().any(|l| l.contains(&format!("“{typed}”"))), "said the query: {new:?}");
 

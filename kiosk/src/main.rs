@@ -408,6 +408,7 @@ fn main() -> Result<()> {
             println!("also: {}", results.also.join(" "));
             println!("dropped: {}", results.dropped.join(" "));
             println!("situations: {}", results.topics.join(" "));
+            println!("guides: {}", results.guides.join(" "));
             for hit in results.hits {
                 let s = &hit.snippet;
                 println!(

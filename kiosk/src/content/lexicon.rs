@@ -27,12 +27,14 @@ const EVERYDAY_WORDS: [&str; 16] = [
 /// A word must occur this many times in the core laws to be offered.
 const MIN_WORD_COUNT: i64 = 3;
 
-/// Toneless pinyin of a word and its initials; `None` if a character has no pinyin.
+/// Toneless pinyin of a word and its initials, as typed on a keyboard; `None` if a character has
+/// no pinyin. ü is typed v, as every Chinese input method has it: the keyboard has no ü, and
+/// 法律 (falü) must be reachable as `falv`.
 pub fn pinyin_of(word: &str) -> Option<(String, String)> {
     let (mut full, mut initials) = (String::new(), String::new());
     for p in word.to_pinyin() {
         let p = p?;
-        full.push_str(p.plain());
+        full.extend(p.plain().chars().map(|c| if c == 'ü' { 'v' } else { c }));
         initials.push_str(p.first_letter());
     }
     (!full.is_empty()).then_some((full, initials))

@@ -153,7 +153,10 @@ const DROP_INDEXES: &str = "DROP TABLE IF EXISTS article_bi; DROP TABLE IF EXIST
 /// 3: blocks a rowid table keyed by the ranking rowid (`laws.base`), no separate `fts` column.
 /// 4: the vocabulary also holds situations told in pieces (topics' `together`).
 /// 5: the single-hanzi index keeps no column sizes.
-pub const SCHEMA_VERSION: u32 = 5;
+/// 6: the vocabulary counts the hall content's citations of each article (lexicon entries,
+///    topics and 办事指南's basis), which rank a query of statute words, and holds the
+///    办事指南 a query may name; the pinyin lexicon writes ü as v (falv → 法律).
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// What the store serves: its content version and deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,6 +228,9 @@ impl Vocabulary for VocabView<'_> {
     }
     fn together(&self) -> &[query::Together] {
         self.store.vocab().together()
+    }
+    fn guides(&self) -> &[query::NamedGuide] {
+        self.store.vocab().guides()
     }
 }
 

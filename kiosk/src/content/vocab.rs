@@ -1,8 +1,9 @@
 //! The store's search vocabulary: every phrase query understanding takes whole, and what it
-//! means. Built at install from the hall content (everyday lexicon, topics) and the laws' names,
-//! read into memory on the first search (a few thousand short rows).
+//! means. Built at install from the hall content (everyday lexicon, topics, the 办事指南's names
+//! and basis) and the laws' names, read into memory on the first search (a few thousand short
+//! rows).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::hall::guides::LawRef;
 use super::hall::HallContent;
-use super::query::{PhraseInfo, Together, MAX_PHRASE_CHARS};
+use super::query::{segment, NamedGuide, PhraseInfo, Together, MAX_PHRASE_CHARS};
 use super::store::{article_block, law_by_name_sql};
 
 /// The JSON a vocabulary row stores.
@@ -33,19 +34,30 @@ struct Row {
     /// starts with [`TOGETHER_KEY`], which no typed text holds).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     together: Vec<Vec<String>>,
+    /// A 办事指南 a query may name (key [`GUIDE_KEY`] + its id): the words of its name; its
+    /// basis is `topic_articles`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    guide_words: Vec<String>,
 }
 
 /// Prefix of the vocabulary rows that hold a topic's `together` cues.
 const TOGETHER_KEY: &str = "\u{1}together:";
+/// Prefix of the vocabulary rows of 办事指南 a query may name.
+const GUIDE_KEY: &str = "\u{1}guide:";
+/// The vocabulary row that lists every citation of an article by the hall's content: once per
+/// lexicon entry, topic and 办事指南 that names it.
+const CITATIONS_KEY: &str = "\u{1}citations";
 
 /// The vocabulary in memory, and the rowid of every article it names.
 #[derive(Default)]
 pub struct Vocab {
     phrases: HashMap<String, PhraseInfo>,
     rowids: HashMap<(i64, i64), i64>,
-    /// The same rowids as a set: the articles the hall's content names.
-    cited: HashSet<i64>,
+    /// The articles the hall's content names, each with how many lexicon entries, topics and
+    /// 办事指南 name it.
+    cited: HashMap<i64, u32>,
     together: Vec<Together>,
+    guides: Vec<NamedGuide>,
 }
 
 impl Vocab {
@@ -56,9 +68,23 @@ impl Vocab {
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let row: Row = serde_json::from_str(&r.get::<_, String>(1)?)?;
+            if r.get_ref(0)?.as_str()? == CITATIONS_KEY {
+                for id in &row.rowids {
+                    *vocab.cited.entry(*id).or_default() += 1;
+                }
+                continue;
+            }
             let named = row.articles.iter().chain(&row.topic_articles);
             if row.rowids.len() == row.articles.len() + row.topic_articles.len() {
                 vocab.rowids.extend(named.copied().zip(row.rowids.iter().copied()));
+            }
+            if let Some(id) = r.get_ref(0)?.as_str()?.strip_prefix(GUIDE_KEY) {
+                vocab.guides.push(NamedGuide {
+                    id: id.to_owned(),
+                    words: row.guide_words,
+                    articles: row.topic_articles,
+                });
+                continue;
             }
             let info = PhraseInfo {
                 terms: row.terms,
@@ -72,8 +98,16 @@ impl Vocab {
                 vocab.together.push(Together { groups: row.together, info });
             }
         }
-        vocab.cited = vocab.rowids.values().copied().collect();
+        // A store from before the citations row: every named article counts once.
+        if vocab.cited.is_empty() {
+            vocab.cited = vocab.rowids.values().map(|id| (*id, 1)).collect();
+        }
         Ok(vocab)
+    }
+
+    /// The 办事指南 a query may name, in id order.
+    pub fn guides(&self) -> &[NamedGuide] {
+        &self.guides
     }
 
     /// The situations recognised by words told apart (topics' `together`).
@@ -90,9 +124,9 @@ impl Vocab {
         &self.rowids
     }
 
-    /// The block rowids of every article the everyday lexicon or a topic names: the articles
-    /// the hall's content points residents to.
-    pub fn cited(&self) -> &HashSet<i64> {
+    /// The block rowids of every article the everyday lexicon, a topic or a 办事指南's basis
+    /// names (the articles the hall's content points residents to), with how many of them do.
+    pub fn cited(&self) -> &HashMap<i64, u32> {
         &self.cited
     }
 }
@@ -110,11 +144,36 @@ fn resolve(tx: &Transaction, r: &LawRef) -> Result<Option<((i64, i64), i64)>> {
     Ok(article_block(tx, doc, number)?.map(|(id, _)| ((doc, number), id)))
 }
 
+/// The references that resolve in this store (checked at bundle build; a store without a law
+/// simply does not name it), each article's rowid recorded in `rowid_of`.
+fn resolve_all(
+    tx: &Transaction,
+    refs: &[LawRef],
+    rowid_of: &mut HashMap<(i64, i64), i64>,
+) -> Result<Vec<(i64, i64)>> {
+    let mut articles = Vec::new();
+    for r in refs {
+        if let Some((a, id)) = resolve(tx, r)? {
+            rowid_of.insert(a, id);
+            articles.push(a);
+        }
+    }
+    Ok(articles)
+}
+
 /// Rewrites the vocabulary from the hall content and the laws this generation holds.
 pub fn rebuild(tx: &Transaction, hall: &HallContent) -> Result<()> {
     let mut rows: HashMap<String, Row> = HashMap::new();
     let mut rowid_of: HashMap<(i64, i64), i64> = HashMap::new();
     let fits = |w: &str| (2..=MAX_PHRASE_CHARS).contains(&w.chars().count());
+    // Each lexicon entry, topic and guide cites each of its articles once.
+    let mut citations: Vec<(i64, i64)> = Vec::new();
+    let mut cite = |articles: &[(i64, i64)]| {
+        let mut distinct = articles.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        citations.extend(distinct);
+    };
     for group in &hall.everyday {
         for e in &group.entries {
             let mut articles = Vec::new();
@@ -128,6 +187,7 @@ pub fn rebuild(tx: &Transaction, hall: &HallContent) -> Result<()> {
                     None => tracing::warn!(law = %r.law, "lexicon article not in this store"),
                 }
             }
+            cite(&articles);
             // A say word may be one character (赔); the lexicon check bounds its length.
             for w in &e.say {
                 let row = rows.entry(w.clone()).or_default();
@@ -142,13 +202,8 @@ pub fn rebuild(tx: &Transaction, hall: &HallContent) -> Result<()> {
     // A topic's words also name its key articles, written for that situation from the statutes:
     // search shows them when the words alone find little (a question, not a statute keyword).
     for topic in &hall.topics {
-        let mut articles = Vec::new();
-        for r in &topic.articles {
-            if let Some((a, id)) = resolve(tx, r)? {
-                rowid_of.insert(a, id);
-                articles.push(a);
-            }
-        }
+        let articles = resolve_all(tx, &topic.articles, &mut rowid_of)?;
+        cite(&articles);
         if !topic.together.is_empty() {
             let row = rows.entry(format!("{TOGETHER_KEY}{}", topic.id)).or_default();
             row.together = topic.together.clone();
@@ -167,6 +222,22 @@ pub fn rebuild(tx: &Transaction, hall: &HallContent) -> Result<()> {
             }
         }
     }
+    // A 办事指南's basis points residents to articles as well. A query that holds every word
+    // of its name (jieba's words of two or more characters) names it.
+    for guide in &hall.guides {
+        let basis = resolve_all(tx, &guide.basis, &mut rowid_of)?;
+        cite(&basis);
+        let words: Vec<String> = segment::words(&guide.name)
+            .into_iter()
+            .filter(|w| w.chars().count() >= 2)
+            .map(str::to_owned)
+            .collect();
+        let row = rows.entry(format!("{GUIDE_KEY}{}", guide.id)).or_default();
+        row.guide_words = words;
+        row.topic_articles = basis;
+    }
+    // Its key holds a control character, which no typed text does.
+    rows.entry(CITATIONS_KEY.to_owned()).or_default().articles = citations;
     {
         let mut st = tx.prepare("SELECT short_name FROM laws UNION SELECT title FROM laws")?;
         let names = st.query_map([], |r| r.get::<_, String>(0))?;

@@ -144,6 +144,13 @@ fn search(window: &AppWindow, say: &mut Say) {
     }
     // Not the summary: it quotes what the resident typed, which others nearby would hear.
     say.phrase(phrase!("搜索结果，共{}条。", hits.row_count()));
+    // The buttons above the hits, as the page shows them: the guide, then the situations.
+    for g in search.get_guides().iter() {
+        say.phrase(phrase!("办事指南：{}。", g.name.to_string()));
+    }
+    for t in search.get_situations().iter() {
+        say.phrase(phrase!("我遇到了：{}。", t.title.to_string()));
+    }
     for hit in hits.iter() {
         if hit.law_start {
             say.item(&hit.law);

@@ -66,6 +66,17 @@ impl Together {
     }
 }
 
+/// A 办事指南 a query can name: typing every word of its name (法律援助 and 申请, in any order
+/// and among other words) opens it, as a topic's word opens a situation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NamedGuide {
+    pub id: String,
+    /// The words of its name of two or more characters (法律援助申请 → 法律援助, 申请).
+    pub words: Vec<String>,
+    /// The articles it rests on (its basis): (law doc, article number).
+    pub articles: Vec<(i64, i64)>,
+}
+
 /// The hall's vocabulary as query understanding needs it; the store implements it.
 pub trait Vocabulary {
     /// Everything known about exactly this phrase, if anything.
@@ -74,6 +85,10 @@ pub trait Vocabulary {
     fn pinyin_word(&self, letters: &str) -> Result<Option<String>>;
     /// The situations recognised by words told apart.
     fn together(&self) -> &[Together] {
+        &[]
+    }
+    /// The 办事指南 a query may name.
+    fn guides(&self) -> &[NamedGuide] {
         &[]
     }
 }
@@ -100,6 +115,9 @@ pub struct Understood {
     /// among `topic_articles`: weighed with the best of, never ahead of it — a guess from two
     /// words said apart is weaker than a word of the topic typed.
     pub told_articles: Vec<(i64, i64)>,
+    /// 办事指南 whose name the query spells, in guide order; their basis articles are among
+    /// `topic_articles`, so those holding every term lead.
+    pub guides: Vec<String>,
     /// Neighbouring terms as typed, nothing dropped between them (保证责任 cut into 保证 and
     /// 责任): an article holding the whole run is what a statute keyword meant.
     pub runs: Vec<String>,
@@ -170,10 +188,34 @@ pub fn understand(pieces: &[&str], vocab: &dyn Vocabulary) -> Result<Understood>
         out.dropped.extend(singles);
     }
     out.add_situations_told_in_pieces(&pieces.concat(), vocab);
+    out.add_guides_named(&pieces.concat(), vocab);
     Ok(out)
 }
 
 impl Understood {
+    /// 办事指南 every word of whose name the query holds, typed or read from pinyin (法律援助 申请,
+    /// 怎么申请法律援助, falvyuanzhu shenqing → 法律援助申请): the guide is shown above the hits,
+    /// and the articles it rests on weigh as a situation's key articles do.
+    fn add_guides_named(&mut self, typed: &str, vocab: &dyn Vocabulary) {
+        if self.terms.is_empty() {
+            return;
+        }
+        let held =
+            |w: &String| typed.contains(w.as_str()) || self.terms.iter().any(|t| &t.text == w);
+        for guide in vocab.guides() {
+            if guide.words.is_empty() || !guide.words.iter().all(held) {
+                continue;
+            }
+            self.guides.push(guide.id.clone());
+            for a in &guide.articles {
+                if !self.topic_articles.contains(a) {
+                    self.topic_articles.push(*a);
+                }
+            }
+            self.told_articles.retain(|a| !guide.articles.contains(a));
+        }
+    }
+
     /// Topics whose `together` cues the query holds (老公 … 打 → 家庭暴力): shown as if a word
     /// of the topic had been typed, their key articles weighed with the best of. Dropped words
     /// count (不管 in 儿子都不管我): they are not searched, but they tell the situation.
@@ -352,6 +394,47 @@ mod tests {
         }
         fn together(&self) -> &[Together] {
             &self.1
+        }
+    }
+
+    /// The fixed vocabulary with one 办事指南 a query may name.
+    struct Guided(Fixed, Vec<NamedGuide>);
+    impl Vocabulary for Guided {
+        fn phrase(&self, phrase: &str) -> Option<&PhraseInfo> {
+            self.0.phrase(phrase)
+        }
+        fn pinyin_word(&self, letters: &str) -> Result<Option<String>> {
+            let word = match letters {
+                "flyz" => "法律援助",
+                "sq" => "申请",
+                _ => return self.0.pinyin_word(letters),
+            };
+            Ok(Some(word.to_owned()))
+        }
+        fn guides(&self) -> &[NamedGuide] {
+            &self.1
+        }
+    }
+
+    #[test]
+    fn a_guide_is_named_by_every_word_of_its_name_in_any_order() {
+        let guide = NamedGuide {
+            id: "legal-aid".into(),
+            words: vec!["法律援助".into(), "申请".into()],
+            articles: vec![(3, 38), (3, 43)],
+        };
+        let v = Guided(vocab(), vec![guide]);
+        for said in
+            [&["法律援助", "申请"][..], &["怎么申请法律援助"], &["法律援助申请"], &["flyz", "sq"]]
+        {
+            let u = understand(said, &v).unwrap();
+            assert_eq!(u.guides, ["legal-aid"], "{said:?}");
+            assert_eq!(u.topic_articles, [(3, 38), (3, 43)], "{said:?}");
+        }
+        // One word of the name is not the guide: 申请 is in many questions.
+        for said in ["申请", "法律援助", "我想申请离婚"] {
+            let u = understand(&[said], &v).unwrap();
+            assert!(u.guides.is_empty() && u.topic_articles.is_empty(), "{said}: {u:?}");
         }
     }
 

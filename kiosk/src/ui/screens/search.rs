@@ -13,7 +13,7 @@ use crate::content::lexicon::HOT_TOPICS;
 use crate::content::search::{Hit, SearchResults};
 use crate::input::handwriting::{Recognizer, Stroke};
 use crate::ui::search_input::SearchInput;
-use crate::ui::{AppWindow, HitItem, Metrics, Page, Search, TopicTile};
+use crate::ui::{AppWindow, HitItem, Metrics, Page, Search, TopicGuide, TopicTile};
 
 /// Candidate words shown above the keyboard.
 const CANDIDATES: usize = 6;
@@ -51,6 +51,8 @@ struct State {
     limit: usize,
     /// Life situations the query names (at most two, above the hits).
     situations: Vec<TopicTile>,
+    /// The 办事指南 the query names by its name's words (at most one, above the situations).
+    guides: Vec<TopicGuide>,
     /// The store could not answer (shown calmly, reported as a fault).
     failed: bool,
     /// Strokes on the handwriting pad for the character being written.
@@ -135,6 +137,16 @@ impl SearchScreen {
                     title: t.title.as_str().into(),
                     summary: "".into(),
                 })
+                .collect(),
+            None => Vec::new(),
+        };
+        s.guides = match k.hall() {
+            Some(h) => results
+                .guides
+                .iter()
+                .filter_map(|id| h.guide(id))
+                .take(1)
+                .map(|g| TopicGuide { id: g.id.as_str().into(), name: g.name.as_str().into() })
                 .collect(),
             None => Vec::new(),
         };
@@ -275,6 +287,7 @@ impl SearchScreen {
         search.set_also(if r.terms.is_empty() { "".into() } else { listed(&r.also) });
         search.set_dropped(if r.terms.is_empty() { "".into() } else { listed(&r.dropped) });
         search.set_situations(ModelRc::new(VecModel::from(s.situations.clone())));
+        search.set_guides(ModelRc::new(VecModel::from(s.guides.clone())));
     }
 
     fn open_hit(&self, k: &dyn Kiosk, index: usize) {
