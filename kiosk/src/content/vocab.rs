@@ -67,8 +67,9 @@ impl Vocab {
         let mut vocab = Vocab::default();
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
+            let phrase: String = r.get(0)?;
             let row: Row = serde_json::from_str(&r.get::<_, String>(1)?)?;
-            if r.get_ref(0)?.as_str()? == CITATIONS_KEY {
+            if phrase == CITATIONS_KEY {
                 for id in &row.rowids {
                     *vocab.cited.entry(*id).or_default() += 1;
                 }
@@ -78,7 +79,7 @@ impl Vocab {
             if row.rowids.len() == row.articles.len() + row.topic_articles.len() {
                 vocab.rowids.extend(named.copied().zip(row.rowids.iter().copied()));
             }
-            if let Some(id) = r.get_ref(0)?.as_str()?.strip_prefix(GUIDE_KEY) {
+            if let Some(id) = phrase.strip_prefix(GUIDE_KEY) {
                 vocab.guides.push(NamedGuide {
                     id: id.to_owned(),
                     words: row.guide_words,
@@ -93,7 +94,7 @@ impl Vocab {
                 topic_articles: row.topic_articles,
             };
             if row.together.is_empty() {
-                vocab.phrases.insert(r.get(0)?, info);
+                vocab.phrases.insert(phrase, info);
             } else {
                 vocab.together.push(Together { groups: row.together, info });
             }

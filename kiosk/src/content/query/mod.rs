@@ -187,8 +187,9 @@ pub fn understand(pieces: &[&str], vocab: &dyn Vocabulary) -> Result<Understood>
     } else {
         out.dropped.extend(singles);
     }
-    out.add_situations_told_in_pieces(&pieces.concat(), vocab);
-    out.add_guides_named(&pieces.concat(), vocab);
+    let typed = pieces.concat();
+    out.add_situations_told_in_pieces(&typed, vocab);
+    out.add_guides_named(&typed, vocab);
     Ok(out)
 }
 
